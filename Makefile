@@ -1,0 +1,47 @@
+# Two commands for a fresh machine:  make site  (build the site)  and  make test  (run every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SITE_STAMP := $(VENV)/.site-installed
+TEST_STAMP := $(VENV)/.test-installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: site test serve validate chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# constraints.txt pins every transitive dependency; pyproject.toml pins the direct ones.
+$(SITE_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(TEST_STAMP): $(SITE_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+## site: set up, validate every record and build the static site into output/
+site: $(SITE_STAMP)
+	$(BIN)/ocop build
+
+## validate: check every record and print problems as file:line: field: message
+validate: $(SITE_STAMP)
+	$(BIN)/ocop validate
+
+## serve: serve output/ on http://localhost:8000/
+serve:
+	@test -f output/index.html || $(MAKE) site
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory output
+
+## chromium: Debian's Chromium for the browser tests (installed once, as root or with sudo)
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## test: set up and run every test (unit, build, real data, headless browser)
+test: $(TEST_STAMP) chromium
+	$(BIN)/pytest -n 2 -q
+
+clean:
+	rm -rf output $(VENV) .pytest_cache

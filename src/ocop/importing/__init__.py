@@ -1,0 +1,1 @@
+"""Importers that turn published reference tables into committed YAML records."""

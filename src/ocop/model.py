@@ -1,0 +1,152 @@
+"""Validated records as objects: products with their derived status and display labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .provinces import Province, Provinces
+from .vntext import fold, slugify, sort_key
+
+GROUPS = {
+    "thuc-pham": "Thực phẩm",
+    "do-uong": "Đồ uống",
+    "duoc-lieu": "Dược liệu và sản phẩm từ dược liệu",
+    "thu-cong-my-nghe": "Thủ công mỹ nghệ",
+    "sinh-vat-canh": "Sinh vật cảnh",
+    "du-lich": "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
+}
+PRODUCER_KINDS = {
+    "htx": "Hợp tác xã",
+    "doanh-nghiep": "Doanh nghiệp",
+    "to-hop-tac": "Tổ hợp tác",
+    "ho-kinh-doanh": "Hộ kinh doanh / cơ sở sản xuất",
+}
+CERTIFICATION_KINDS = {"first": "Lần đầu", "re-evaluation": "Đánh giá lại", "upgrade": "Nâng hạng"}
+STATUS_LABELS = {
+    "active": "Còn hiệu lực",
+    "expired": "Hết hạn",
+    "revoked": "Bị thu hồi",
+    "withdrawn": "Bị loại khỏi danh sách",
+}
+STAR_BANDS = {3: (50, 69.999), 4: (70, 89.999), 5: (90, 100)}
+VALIDITY_MONTHS = 36
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """*day* plus *months*, clamped to the month's last day (2024-02-29 + 12 -> 2025-02-28)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass
+class Product:
+    """One validated product record and what the register derives from it."""
+
+    data: dict
+    path: Path
+    province: Province
+    province_label: str
+    sort: tuple = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sort = sort_key(self.name)
+
+    # Fields, named once here so templates never read raw keys.
+    id = property(lambda self: self.data["id"])
+    name = property(lambda self: self.data["name"])
+    stars = property(lambda self: self.data.get("stars"))
+    proposed_stars = property(lambda self: self.data.get("proposed_stars"))
+    group = property(lambda self: self.data.get("group"))
+    group_label = property(lambda self: GROUPS.get(self.data.get("group"), "Chưa rõ ngành"))
+    commune = property(lambda self: self.data.get("commune"))
+    district = property(lambda self: self.data.get("district"))
+    address = property(lambda self: self.data.get("address"))
+    producer = property(lambda self: self.data.get("producer", {}))
+    producer_kind_label = property(lambda self: PRODUCER_KINDS.get(self.producer.get("kind"), ""))
+    certification = property(lambda self: self.data.get("certification", {}))
+    certification_kind_label = property(lambda self: CERTIFICATION_KINDS.get(self.certification.get("kind"), ""))
+    score = property(lambda self: self.data.get("score", {}))
+    status_change = property(lambda self: self.data.get("status_change", {}))
+    sources = property(lambda self: self.data["sources"])
+    as_published = property(lambda self: self.data.get("as_published", {}))
+    description = property(lambda self: self.data.get("description"))
+    province_at_recognition = property(lambda self: self.data["province_at_recognition"])
+
+    @property
+    def slug(self) -> str:
+        return self.id
+
+    @property
+    def url(self) -> str:
+        return f"san-pham/{self.id}/"
+
+    @property
+    def decided_on(self) -> dt.date | None:
+        return _date(self.certification.get("decided_on"))
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """Expiry as recorded, else 36 months after the decision, else unknown."""
+        recorded = _date(self.certification.get("expires_on"))
+        if recorded:
+            return recorded
+        decided = self.decided_on
+        return add_months(decided, VALIDITY_MONTHS) if decided else None
+
+    @property
+    def score_total(self) -> float | None:
+        parts = [self.score.get(k) for k in ("a", "b", "c")]
+        if all(p is not None for p in parts):
+            return sum(parts)
+        return self.score.get("total")
+
+    def status_on(self, day: dt.date) -> str:
+        """Status on *day*: revoked / withdrawn / expired as recorded, expired after expiry, else active."""
+        recorded = self.data["status"]
+        if recorded != "active":
+            return recorded
+        expiry = self.expires_on
+        if expiry and expiry < day:
+            return "expired"
+        return "active"
+
+    @property
+    def search_text(self) -> str:
+        """Folded text of the fields a person searches by."""
+        parts = [self.name, self.producer.get("name", ""), self.commune or "", self.province_label]
+        return fold(" ".join(parts))
+
+
+def star_band_problem(stars: int | None, total: float | None) -> str | None:
+    """Vietnamese message when a score total does not fall in the star band."""
+    if stars is None or total is None or stars not in STAR_BANDS:
+        return None
+    low, high = STAR_BANDS[stars]
+    if low <= total <= high:
+        return None
+    shown = {3: "50–69", 4: "70–89", 5: "90–100"}[stars]
+    return f"tổng điểm {total:g} không khớp hạng {stars} sao (hạng {stars} sao cần {shown} điểm)"
+
+
+def province_url(province: Province) -> str:
+    return f"tinh/{province.slug}/"
+
+
+def group_url(group: str | None) -> str:
+    return f"nganh/{group or 'chua-ro'}/"
+
+
+def slug_of(text: str) -> str:
+    return slugify(text)

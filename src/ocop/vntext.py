@@ -1,0 +1,79 @@
+"""Vietnamese text: NFC normalisation, diacritic folding, slugs and collation.
+
+One place for every rule about Vietnamese letters, so loading, search, slugs and
+sorting can never disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from slugify import slugify as _slugify
+
+# Look-alike letters typed by old fonts and keyboards, mapped to the Vietnamese letter.
+_HOMOGLYPHS = str.maketrans({"\u00d0": "\u0110"})  # Ð (Icelandic eth) -> Đ
+
+# Marks that make a separate letter of the alphabet (ă â ê ô ơ ư) ...
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+# ... and the five tone marks, in dictionary order after the level tone.
+_TONE_ORDER = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+# The Vietnamese alphabet, with f j w z placed where Latin puts them.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+
+
+def nfc(text: str) -> str:
+    """Return *text* in Unicode NFC with look-alike letters replaced."""
+    return unicodedata.normalize("NFC", text.translate(_HOMOGLYPHS))
+
+
+def fold(text: str) -> str:
+    """Lower-case *text* and strip every diacritic, with đ/Đ -> d ("Đặc sản" -> "dac san")."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def slugify(text: str) -> str:
+    """URL slug of *text*: folded Vietnamese, ASCII, hyphen-separated ("Đắk Lắk" -> "dak-lak")."""
+    return _slugify(fold(text))
+
+
+def _letters(text: str):
+    """Yield (base letter with its letter mark, tone rank) for each character of *text*."""
+    base = None
+    tone = 0
+    for ch in unicodedata.normalize("NFD", nfc(text)):
+        if unicodedata.combining(ch):
+            if ch in _LETTER_MARKS and base is not None:
+                base = unicodedata.normalize("NFC", base + ch)
+            elif ch in _TONE_ORDER:
+                tone = _TONE_ORDER[ch]
+            continue
+        if base is not None:
+            yield base, tone
+        base, tone = ch, 0
+    if base is not None:
+        yield base, tone
+
+
+def sort_key(text: str) -> tuple:
+    """Collation key in Vietnamese dictionary order.
+
+    Letters compare first (a < ă < â < b ... d < đ ... o < ô < ơ ... u < ư), then tones
+    (level, huyền, hỏi, ngã, sắc, nặng), then case. Spaces sort before letters so that
+    names compare syllable by syllable.
+    """
+    primary, tones, cases = [], [], []
+    for letter, tone in _letters(text):
+        lower = letter.lower()
+        if lower in _RANK:
+            primary.append(1000 + _RANK[lower])
+        elif lower.isspace():
+            primary.append(0)
+        else:
+            primary.append(2000 + ord(lower) if lower.isalpha() else 1 + ord(lower) % 999)
+        tones.append(tone)
+        cases.append(0 if letter == lower else 1)
+    return tuple(primary), tuple(tones), tuple(cases)

@@ -1,0 +1,60 @@
+"""Shared test helpers: a valid-record factory and throw-away content trees."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ocop.yamlwrite import dump
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "register"
+
+VALID = {
+    "id": "68-ca-phe-cau-dat",
+    "name": "Cà phê Cầu Đất",
+    "province": "68",
+    "province_at_recognition": "68",
+    "commune": "xã Xuân Trường",
+    "group": "thuc-pham",
+    "stars": 4,
+    "score": {"a": 30, "b": 20, "c": 25},
+    "producer": {"name": "HTX Cà phê Cầu Đất", "kind": "htx", "tax_code": "0300588569", "phone": "0263 3123 456"},
+    "certification": {"decision": "1234/QĐ-UBND", "decided_on": "2024-03-13", "authority": "UBND tỉnh Lâm Đồng",
+                      "kind": "first", "expires_on": "2027-03-13"},
+    "status": "active",
+    "sources": ["https://example.gov.vn/ocop/ca-phe"],
+}
+
+
+def valid_record(**changes) -> dict:
+    """A copy of one valid record with top-level fields replaced (None deletes a field)."""
+    record = copy.deepcopy(VALID)
+    for key, value in changes.items():
+        if value is None:
+            record.pop(key, None)
+        else:
+            record[key] = value
+    return record
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """An empty register (the fixture's two provinces, no products) in a temporary folder."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE / "provinces", root / "provinces")
+    (root / "products").mkdir()
+    return root
+
+
+def write_record(content: Path, record: dict | str, folder: str = "68-lam-dong", name: str | None = None) -> Path:
+    """Write a record (dict or raw YAML text) into the content tree; returns its path."""
+    text = dump(record) if isinstance(record, dict) else record
+    file_name = name or (f"{record['id']}.yaml" if isinstance(record, dict) else "record.yaml")
+    path = content / "products" / folder / file_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
