@@ -10,6 +10,7 @@ from ocop.report import Report
 from ocop.schema import load_schema
 
 SCHEMA = load_schema("product")
+CASES = Path(__file__).parent / "fixtures" / "cases"
 
 
 def load(text: str):
@@ -112,7 +113,7 @@ def test_bom_is_accepted(tmp_path):
 
 def test_non_utf8_file_is_a_clear_error(tmp_path):
     path = tmp_path / "r.yaml"
-    path.write_bytes(unicodedata.normalize("NFD", "name: Đặc sản\n").encode("cp1258"))
+    path.write_bytes(b"name: " + CASES.joinpath("B25_cp1258.csv").read_bytes().splitlines()[1])
     report = Report()
     assert load_file(path, SCHEMA, report) is None
     assert "UTF-8" in report.problems[0].message and report.problems[0].line == 1
@@ -123,3 +124,57 @@ def test_lines_of_fields():
     assert loaded.line_of("producer.phone") == 4
     assert loaded.line_of("sources.0") == 6
     assert loaded.line_of("producer.missing") == 2
+
+
+def load_case(name: str, tmp_path=None):
+    report = Report()
+    loaded = load_file(CASES / name, {}, report, name)
+    return loaded, report
+
+
+def test_case_b01_booleans_stay_text():
+    loaded, report = load_case("B01.yaml")
+    assert report.ok
+    assert loaded.data["thi_truong_xuat_khau"] == ["JP", "KR", "NO", "DE"]
+    assert (loaded.data["ky_hieu_lo"], loaded.data["ghi_chu_bao_quan"], loaded.data["co_chung_nhan_vietgap"]) == ("ON", "off", "Yes")
+
+
+def test_case_b02_identifiers_are_the_exact_string_typed():
+    loaded, report = load_case("B02.yaml")
+    assert report.ok
+    assert loaded.data == {
+        "dien_thoai_ban": "02363123456", "dien_thoai_di_dong": "0345671234", "dien_thoai_khac": "0912345678",
+        "dien_thoai_quoc_te": "+84912345678", "ma_so_thue": "0101234567", "ma_so_thue_chi_nhanh": "0101234567-001",
+        "ma_tinh": "02", "ma_tinh_khac": "08", "ma_xa": "00022"}
+
+
+def test_case_b04_dates_are_one_type_and_sortable():
+    loaded, report = load_case("B04.yaml")
+    assert report.ok
+    dates = [row["ngay_cap"] for row in loaded.data]
+    assert all(isinstance(d, str) for d in dates)
+    assert sorted(dates)[0] == "12/05/2023"  # sorting never crashes; the schema rejects non-ISO forms
+
+
+def test_case_b04b_impossible_date_is_an_error_for_that_field_only(tmp_path):
+    from ocop.schema import check
+    loaded, report = load_case("B04b.yaml")
+    assert report.ok and loaded.data["ngay_cap"] == "2023-02-30"
+    assert loaded.line_of("ngay_cap") == 5
+    record = {"certification": {"decided_on": loaded.data["ngay_cap"]}}
+    problems = [(f, m) for f, m in check(record) if f.startswith("certification")]
+    assert problems == [("certification.decided_on",
+                         "ngày «2023-02-30» không hợp lệ; ghi một ngày có thật theo dạng YYYY-MM-DD, ví dụ 2024-03-13")]
+
+
+def test_case_b05_duplicate_keys():
+    _, report = load_case("B05.yaml")
+    assert [(p.line, p.field) for p in report.problems] == [(6, "ten"), (7, "hang_sao")]
+    assert "đã có ở dòng 3" in report.problems[0].message
+
+
+def test_case_b06_python_tag(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, report = load_case("B06.yaml")
+    assert [(p.line, p.field) for p in report.problems] == [(4, "ten")]
+    assert not (tmp_path / "ocop_b06_owned").exists()

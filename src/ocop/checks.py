@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import taxcode
 from .loader import Loaded
 from .model import Product, star_band_problem
 from .provinces import Provinces
@@ -45,11 +44,6 @@ def check_record(loaded: Loaded, provinces: Provinces, report: Report, shown: st
             add("score.total", f"tổng điểm {score['total']:g} khác A+B+C = {total:g}")
     elif any(p is not None for p in parts):
         add("score", "cần ghi đủ cả ba phần a, b, c (hoặc chỉ ghi total)")
-    tax = data.get("producer", {}).get("tax_code")
-    if tax is not None:
-        message = taxcode.problem(tax)
-        if message:
-            add("producer.tax_code", message)
     cert = data.get("certification", {})
     if cert.get("decided_on") and cert.get("expires_on") and cert["expires_on"] <= cert["decided_on"]:
         add("certification.expires_on", f"ngày hết hạn {cert['expires_on']} phải sau ngày quyết định {cert['decided_on']}")

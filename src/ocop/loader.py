@@ -112,7 +112,7 @@ class _Builder:
         self.loaded.lines.setdefault(where, node.start_mark.line + 1)
         if node.tag not in (_STR, _SEQ, _MAP):
             self.report.add(self.shown, node.start_mark.line + 1, where,
-                            f"thẻ YAML {node.tag!r} không được chấp nhận; chỉ ghi giá trị thường")
+                            f"thẻ YAML «{node.tag.replace('tag:yaml.org,2002:', '!!')}» không được chấp nhận; chỉ ghi giá trị thường")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, schema, where)

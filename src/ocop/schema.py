@@ -10,6 +10,8 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from . import taxcode
+
 _TYPE_NAMES = {
     "string": "chữ (văn bản)",
     "integer": "số nguyên",
@@ -29,14 +31,21 @@ def load_schema(name: str = "product") -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name), format_checker=FormatChecker(["date"]))
+    checker = FormatChecker(["date"])
+    checker.checks("vn-tax-code")(lambda value: not isinstance(value, str) or taxcode.problem(value) is None)
+    return Draft202012Validator(load_schema(name), format_checker=checker)
 
 
 def check(data: Any, name: str = "product") -> Iterator[tuple[str, str]]:
-    """Yield (field path, Vietnamese message) for every schema violation in *data*."""
-    errors = sorted(_validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    """Yield (field path, Vietnamese message) for every schema violation in *data*, one per field."""
+    errors = sorted(_validator(name).iter_errors(data),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator != "type"))
+    seen: set[str] = set()
     for error in errors:
-        yield from _explain(error)
+        for where, message in _explain(error):
+            if where not in seen:
+                seen.add(where)
+                yield where, message
 
 
 def _dotted(parts) -> str:
@@ -67,6 +76,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[str, str]]:
         yield where, custom or f"giá trị «{_show(value)}» không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
     elif kind == "format" and error.validator_value == "date":
         yield where, f"ngày «{_show(value)}» không hợp lệ; ghi một ngày có thật theo dạng YYYY-MM-DD, ví dụ 2024-03-13"
+    elif kind == "format" and error.validator_value == "vn-tax-code":
+        yield where, taxcode.problem(value)
     elif kind == "pattern":
         yield where, f"«{_show(value)}»: {custom or 'không đúng dạng quy định'}"
     elif kind in ("minimum", "maximum"):

@@ -1,0 +1,68 @@
+"""``ocop validate`` as an editor uses it: every problem as file:line: field: message, exit 1."""
+
+import subprocess
+import sys
+
+from conftest import valid_record, write_record
+from ocop.cli import main
+
+BAD = """\
+id: 68-mat-ong
+name: Mật ong
+province: "68"
+province_at_recognition: "68"
+stars: 3
+producer:
+  tax_code: 0101234567
+certification:
+  decided_on: 2023-02-30
+  decision: 12/QĐ-UBND
+status: active
+sources: [https://a.vn/x, NO]
+name: Mật ong rừng
+description: !!python/object/apply:os.system ["touch ocop_owned"]
+"""
+
+
+def test_validate_reports_every_problem_and_validates_the_rest(content, capsys, tmp_path, monkeypatch):
+    bad = write_record(content, BAD, name="68-mat-ong.yaml")
+    write_record(content, valid_record())
+    monkeypatch.chdir(content.parent)
+    code = main(["--content", "content", "validate"])
+    out, err = capsys.readouterr()
+    shown = "content/products/68-lam-dong/68-mat-ong.yaml"
+    assert code == 1
+    assert out.splitlines()[:5] == [
+        f"{shown}:7: producer.tax_code: mã số thuế «0101234567» sai chữ số kiểm tra (số cuối); hãy đối chiếu lại giấy đăng ký",
+        f"{shown}:9: certification.decided_on: ngày «2023-02-30» không hợp lệ; ghi một ngày có thật theo dạng YYYY-MM-DD, ví dụ 2024-03-13",
+        f"{shown}:12: sources.1: «NO»: nguồn phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+        f"{shown}:13: name: trường «name» bị lặp (dòng 13, đã có ở dòng 2); chỉ giữ một",
+        f"{shown}:14: description: thẻ YAML «!!python/object/apply:os.system» không được chấp nhận; chỉ ghi giá trị thường",
+    ]
+    assert "1 hồ sơ hợp lệ" in err
+    assert not (tmp_path / "ocop_owned").exists() and not (content.parent / "ocop_owned").exists()
+    assert bad.exists()
+
+
+def test_validate_named_files_only(content, capsys, monkeypatch):
+    write_record(content, valid_record(stars=7))
+    good = write_record(content, valid_record(id="68-b", name="B"))
+    monkeypatch.chdir(content.parent)
+    assert main(["validate", str(good.relative_to(content.parent))]) == 0
+    assert "Hợp lệ: 1 hồ sơ" in capsys.readouterr().out
+
+
+def test_validate_clean_register_exits_0_as_a_real_command(content):
+    write_record(content, valid_record())
+    result = subprocess.run([sys.executable, "-m", "ocop.cli", "--content", str(content), "validate"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Hợp lệ: 1 hồ sơ sản phẩm" in result.stdout
+
+
+def test_build_refuses_invalid_data(content, capsys, tmp_path):
+    write_record(content, valid_record(stars=7))
+    code = main(["--content", str(content), "build", "--output", str(tmp_path / "out")])
+    assert code == 1
+    assert not (tmp_path / "out").exists()
+    assert ": stars: hạng sao phải là 3, 4 hoặc 5" in capsys.readouterr().out
