@@ -66,3 +66,13 @@ def test_build_refuses_invalid_data(content, capsys, tmp_path):
     assert code == 1
     assert not (tmp_path / "out").exists()
     assert ": stars: hạng sao phải là 3, 4 hoặc 5" in capsys.readouterr().out
+
+
+def test_build_never_wipes_a_folder_that_is_not_a_site(content, capsys, tmp_path):
+    write_record(content, valid_record())
+    keep = tmp_path / "notes" / "important.txt"
+    keep.parent.mkdir()
+    keep.write_text("giữ lại", encoding="utf-8")
+    assert main(["--content", str(content), "build", "--output", str(keep.parent)]) == 1
+    assert keep.read_text(encoding="utf-8") == "giữ lại"
+    assert "chọn thư mục trống" in capsys.readouterr().err

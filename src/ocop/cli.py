@@ -31,8 +31,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pelican import Pelican
-    from pelican.settings import read_settings
+    from .pelican_plugin import OutputNotOurs, build_site
 
     started = time.perf_counter()
     register, report = load_register(Path(args.content))
@@ -41,12 +40,11 @@ def _build(args: argparse.Namespace) -> int:
             print(line)
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)
         return 1
-    override = {"OCOP_REGISTER": register, "PATH": str(Path(args.content).resolve()),
-                "OUTPUT_PATH": str(Path(args.output).resolve())}
-    if args.today:
-        override["OCOP_TODAY"] = args.today
-    settings = read_settings(args.settings, override=override)
-    Pelican(settings).run()
+    try:
+        build_site(register, Path(args.content), Path(args.output), Path(args.settings), args.today)
+    except OutputNotOurs as exc:
+        print(f"Không dựng trang: {exc}", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - started
     out = Path(args.output)
     print(f"Đã dựng {len(register.products)} sản phẩm, {len(register.provinces)} tỉnh/thành trong {seconds:.1f} s.")

@@ -24,6 +24,10 @@ class RegisterInvalid(Exception):
     """The register has validation errors; the site is not built."""
 
 
+class OutputNotOurs(Exception):
+    """The output folder holds something other than a previous build; it is never wiped."""
+
+
 class OcopGenerator(Generator):
     """Builds every register page (products, provinces, groups, stars, home, 404, sitemap)."""
 
@@ -54,6 +58,22 @@ class OcopGenerator(Generator):
         sitemap.write_text(site.sitemap(urls, self.settings.get("SITEURL", "")), encoding="utf-8")
         log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d trang", len(self.register.products),
                  len(self.register.provinces), len(urls) + 1)
+
+
+def build_site(register, content_dir: Path, output_dir: Path, settings_file: Path,
+               today: dt.date | str | None = None) -> None:
+    """Run Pelican with *settings_file* to write the site of an already validated *register*."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    output_dir = Path(output_dir)
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / "sitemap.xml").exists():
+        raise OutputNotOurs(f"thư mục «{output_dir}» có tệp khác, không phải trang đã dựng; chọn thư mục trống")
+    override = {"OCOP_REGISTER": register, "PATH": str(Path(content_dir).resolve()),
+                "OUTPUT_PATH": str(Path(output_dir).resolve())}
+    if today:
+        override["OCOP_TODAY"] = today
+    Pelican(read_settings(str(settings_file), override=override)).run()
 
 
 def _generators(pelican):
