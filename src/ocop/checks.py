@@ -53,7 +53,8 @@ def check_record(loaded: Loaded, provinces: Provinces, report: Report, shown: st
         add("status_change", "sản phẩm đang hiệu lực (status: active) không có quyết định thu hồi/loại")
     if len(report) > before or unit is None:
         return None
-    product = Product(data, loaded.path, unit, provinces.display(unit.code, at_rec))
+    product = Product(data, loaded.path, unit, "")
+    product.province_label = provinces.display(unit.code, at_rec, product.before_merger)
     band = star_band_problem(product.stars, product.score_total)
     if band:
         add("score", band)

@@ -32,6 +32,7 @@ STATUS_LABELS = {
 }
 STAR_BANDS = {3: (50, 69.999), 4: (70, 89.999), 5: (90, 100)}
 VALIDITY_MONTHS = 36
+MERGER_DAY = dt.date(2025, 7, 1)  # 63 provinces became 34 units
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -95,6 +96,16 @@ class Product:
     @property
     def decided_on(self) -> dt.date | None:
         return _date(self.certification.get("decided_on"))
+
+    @property
+    def before_merger(self) -> bool | None:
+        """Whether the decision predates the 2025 merger: True, False, or None when the record cannot tell."""
+        if self.decided_on:
+            return self.decided_on < MERGER_DAY
+        year = self.certification.get("year")
+        if year:
+            return True if year < MERGER_DAY.year else (False if year > MERGER_DAY.year else None)
+        return None
 
     @property
     def expires_on(self) -> dt.date | None:

@@ -71,12 +71,17 @@ class Provinces:
         hit = self.old.get(old_code)
         return hit[0].name if hit else None
 
-    def display(self, current_code: str, at_recognition: str) -> str:
-        """"Bạc Liêu (nay thuộc Cà Mau)" when the record names a merged province, else the unit name."""
+    def display(self, current_code: str, at_recognition: str, before_merger: bool | None) -> str:
+        """"Bạc Liêu (nay thuộc Cà Mau)" when the record names a merged province, else the unit name.
+
+        A code that is still a current unit's code (new units kept one member's code) names the old
+        province only when the decision is known to predate 1 July 2025 (*before_merger*).
+        """
         unit = self.by_code.get(current_code)
-        former = self.former_name(at_recognition)
         if unit is None:
-            return former or current_code
+            return self.former_name(at_recognition) or current_code
+        is_old_only = at_recognition not in self.by_code
+        former = self.former_name(at_recognition) if (is_old_only or before_merger) else None
         if former and former != unit.name:
             return f"{former} (nay thuộc {unit.name})"
         return unit.name

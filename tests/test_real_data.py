@@ -1,0 +1,51 @@
+"""The real register in content/: 34 provinces and every imported product validate cleanly."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from conftest import ROOT
+from ocop.register import load_register
+
+
+@pytest.fixture(scope="module")
+def register():
+    register, report = load_register(ROOT / "content")
+    assert report.lines() == []
+    return register
+
+
+def test_34_units_cover_the_63_old_provinces(register):
+    assert len(register.provinces) == 34
+    old = [f.code for p in register.provinces for f in p.former]
+    assert len(old) == len(set(old)) == 63
+    assert register.provinces.display("96", "95", None) == "Bạc Liêu (nay thuộc Cà Mau)"
+    # "52" was Bình Định's code and is now Gia Lai's: only a decision known to predate 1/7/2025 names Bình Định.
+    assert register.provinces.display("52", "52", True) == "Bình Định (nay thuộc Gia Lai)"
+    assert register.provinces.display("52", "52", None) == "Gia Lai"
+    assert register.provinces.display("52", "52", False) == "Gia Lai"
+    assert register.provinces.by_code["46"].name == "Huế"
+
+
+def test_every_real_product_is_in(register):
+    assert len(register.products) == 238
+    refs = {p.as_published.get("ref") for p in register.products}
+    assert len(refs) == 238
+    assert all(p.sources and p.sources[0].startswith("http") for p in register.products)
+
+
+def test_revoked_withdrawn_and_expired_as_the_sources_say(register):
+    status = Counter(p.status_on(dt.date(2026, 12, 3)) for p in register.products)
+    recorded = Counter(p.data["status"] for p in register.products)
+    assert recorded["revoked"] == 3
+    assert recorded["withdrawn"] == 11
+    assert recorded["expired"] == 3
+    assert status["revoked"] == 3 and status["withdrawn"] == 11
+    assert status["expired"] >= 3
+
+
+def test_ids_are_unique_and_files_named_by_id(register):
+    ids = [p.id for p in register.products]
+    assert len(ids) == len(set(ids))
+    assert all(p.path.stem == p.id for p in register.products)
