@@ -64,6 +64,7 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
                today: dt.date | str | None = None) -> None:
     """Run Pelican with *settings_file* to write the site of an already validated *register*."""
     from pelican import Pelican
+    from pelican.log import console
     from pelican.settings import read_settings
 
     output_dir = Path(output_dir)
@@ -73,7 +74,12 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
                 "OUTPUT_PATH": str(Path(output_dir).resolve())}
     if today:
         override["OCOP_TODAY"] = today
-    Pelican(read_settings(str(settings_file), override=override)).run()
+    pelican = Pelican(read_settings(str(settings_file), override=override))
+    quiet, console.quiet = console.quiet, True  # its summary counts blog articles, of which we have none
+    try:
+        pelican.run()
+    finally:
+        console.quiet = quiet
 
 
 def _generators(pelican):
