@@ -31,7 +31,7 @@ validate: $(SITE_STAMP)
 ## serve: serve output/ on http://localhost:8000/
 serve:
 	@test -f output/index.html || $(MAKE) site
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory output
+	$(BIN)/ocop serve
 
 ## chromium: Debian's Chromium for the browser tests (installed once, as root or with sudo)
 chromium:

@@ -34,3 +34,8 @@ JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_
 import logging  # noqa: E402
 
 LOG_FILTER = [(logging.WARN, "Docutils has no localization for '%s'. Using 'en' instead.")]
+
+# Public address of the register: QR codes on product labels point here. Set OCOP_PUBLIC_URL when deploying.
+import os  # noqa: E402
+
+OCOP_PUBLIC_URL = os.environ.get("OCOP_PUBLIC_URL", "https://ocop-register.github.io")

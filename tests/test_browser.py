@@ -1,8 +1,6 @@
 """The built site in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
 import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,15 +9,11 @@ from playwright.sync_api import sync_playwright
 from conftest import FIXTURE, ROOT
 from ocop.pelican_plugin import build_site
 from ocop.register import load_register
+from ocop.serve import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +23,7 @@ def served(tmp_path_factory):
     register, report = load_register(FIXTURE)
     assert report.ok
     build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", "2026-12-03")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(out)))
+    server = make_server(out, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -68,8 +62,76 @@ def test_home_to_province_to_product(served, browser):
     assert errors == []
 
 
-def test_missing_page_gets_the_404_page_content(served, browser):
+def test_missing_page_gets_the_404_page(served, browser):
     page = browser.new_page()
-    response = page.goto(served + "404.html")
-    assert response.status == 200
-    assert page.locator("h1").inner_text() == "Không tìm thấy trang"
+    response = page.goto(served + "khong-co-trang-nay/")
+    assert response.status == 404
+    assert page.locator("h1:visible").inner_text() == "Không tìm thấy trang"
+
+
+def test_unknown_verification_code_gets_a_clear_page(served, browser):
+    page = browser.new_page()
+    response = page.goto(served + "xac-minh/ma-gia-mao/")
+    assert response.status == 404
+    assert page.locator("h1:visible").inner_text() == "Mã xác minh không có trong sổ đăng ký"
+    assert "ma-gia-mao" in page.locator("#verify-unknown").inner_text()
+    assert "chưa được công nhận OCOP" in page.locator("#verify-unknown").inner_text()
+
+
+@pytest.fixture(scope="module")
+def served_in_the_past(tmp_path_factory):
+    """The fixture register built as of 2023-06-01 (before Mứt dâu's 2024-01-17 expiry)."""
+    out = tmp_path_factory.mktemp("old-site")
+    register, _ = load_register(FIXTURE)
+    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", "2023-06-01")
+    server = make_server(out, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", out
+    server.shutdown()
+    server.server_close()
+
+
+def test_page_built_in_the_past_turns_expired_by_itself(served_in_the_past, browser):
+    base, out = served_in_the_past
+    html = (out / "san-pham/68-mut-dau-da-lat/index.html").read_text(encoding="utf-8")
+    assert 'data-status="active"' in html  # as built on 2023-06-01
+    page = browser.new_page()
+    page.clock.set_fixed_time("2024-01-18T09:00:00")
+    page.goto(base + "san-pham/68-mut-dau-da-lat/")
+    badge = page.locator(".headline .status")
+    assert badge.inner_text() == "Hết hạn"
+    assert "status-expired" in badge.get_attribute("class")
+    assert page.locator(".warn-expired").is_visible()
+    assert "17/01/2024" in page.locator(".warn-expired").inner_text()
+
+
+@pytest.mark.parametrize("day, label", [
+    ("2023-06-01", "Còn hiệu lực"), ("2023-11-01", "Sắp hết hạn (dưới 90 ngày)"),
+    ("2024-01-01", "Sắp hết hạn (dưới 30 ngày)"), ("2024-01-17", "Sắp hết hạn (dưới 30 ngày)"), ("2024-01-18", "Hết hạn"),
+])
+def test_browser_status_follows_the_same_rules_as_the_build(served_in_the_past, browser, day, label):
+    base, _ = served_in_the_past
+    page = browser.new_page()
+    page.clock.set_fixed_time(f"{day}T12:00:00")
+    page.goto(base + "xac-minh/68-mut-dau-da-lat/")
+    assert page.locator(".big-status .status").inner_text() == label
+
+
+def test_verification_page_and_qr(served, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served + "xac-minh/96-tom-kho-ca-mau/")
+    assert page.locator("h1").inner_text() == "Tôm khô Cà Mau"
+    assert page.locator(".big-status .status").inner_text() == "Bị thu hồi"
+    assert page.locator(".warn-revoked").is_visible()
+    assert "3763/QĐ-UBND" in page.locator(".warn-revoked").inner_text()
+    qr = page.locator(".qr img")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_monitoring_page_charts_have_text(served, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served + "giam-sat/")
+    chart = page.get_by_role("img", name="Số sản phẩm theo hạng sao")
+    assert chart.is_visible()
+    assert "5 sao: 1" in chart.locator("desc").text_content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -33,7 +33,11 @@ def test_every_page_is_written(site):
                 "sao/index.html", "sao/3/index.html", "sao/4/index.html", "sao/5/index.html",
                 "san-pham/68-nho-bong-lai-farm/index.html", "san-pham/68-mut-dau-da-lat/index.html",
                 "san-pham/96-muoi-ot-bac-lieu/index.html", "san-pham/96-tom-kho-ca-mau/index.html",
-                "theme/css/site.css"]:
+                "theme/css/site.css", "theme/js/status.js", "xac-minh/index.html",
+                "xac-minh/68-nho-bong-lai-farm/index.html", "xac-minh/68-nho-bong-lai-farm/qr.svg",
+                "xac-minh/68-nho-bong-lai-farm/qr.png", "giam-sat/index.html", "giam-sat/ca-mau/index.html",
+                "giam-sat/canh-bao.atom", "giam-sat/lich-het-han.ics", "giam-sat/lam-dong/canh-bao.atom",
+                "giam-sat/lam-dong/lich-het-han.ics"]:
         assert (site / rel).is_file(), rel
 
 

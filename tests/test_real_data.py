@@ -49,3 +49,22 @@ def test_ids_are_unique_and_files_named_by_id(register):
     ids = [p.id for p in register.products]
     assert len(ids) == len(set(ids))
     assert all(p.path.stem == p.id for p in register.products)
+
+
+@pytest.fixture(scope="module")
+def real_site(register, tmp_path_factory):
+    from ocop.pelican_plugin import build_site
+    out = tmp_path_factory.mktemp("real-site")
+    build_site(register, ROOT / "content", out, ROOT / "pelicanconf.py", "2026-12-03")
+    return out
+
+
+@pytest.mark.parametrize("status, label", [("revoked", "Bị thu hồi"), ("withdrawn", "Bị loại khỏi danh sách"),
+                                           ("expired", "Hết hạn")])
+def test_real_revoked_withdrawn_expired_pages_say_so(register, real_site, status, label):
+    products = [p for p in register.products if p.data["status"] == status]
+    assert products
+    for product in products:
+        html = (real_site / product.url / "index.html").read_text(encoding="utf-8")
+        assert f'<span class="status status-{status}" data-status="{status}"' in html
+        assert f">{label}</span>" in html

@@ -34,32 +34,64 @@ def check_record(loaded: Loaded, provinces: Provinces, report: Report, shown: st
     if unit is not None and folder is not None and folder != unit.folder:
         add("province", f"hồ sơ của {unit.name} phải nằm trong thư mục content/products/{unit.folder}/, "
                         f"không phải «{folder}»")
-    score = data.get("score", {})
-    parts = [score.get(k) for k in ("a", "b", "c")]
-    if all(p is not None for p in parts):
-        total = sum(parts)
-        if total > 100:
-            add("score", f"tổng điểm A+B+C = {total:g} vượt quá 100")
-        if "total" in score and abs(score["total"] - total) > 0.01:
-            add("score.total", f"tổng điểm {score['total']:g} khác A+B+C = {total:g}")
-    elif any(p is not None for p in parts):
-        add("score", "cần ghi đủ cả ba phần a, b, c (hoặc chỉ ghi total)")
+    _check_score("score", data.get("stars"), data.get("score", {}), add)
     cert = data.get("certification", {})
-    if cert.get("decided_on") and cert.get("expires_on") and cert["expires_on"] <= cert["decided_on"]:
-        add("certification.expires_on", f"ngày hết hạn {cert['expires_on']} phải sau ngày quyết định {cert['decided_on']}")
-    if cert.get("decided_on") and cert.get("year") and int(cert["decided_on"][:4]) < cert["year"]:
-        add("certification.year", f"năm đánh giá {cert['year']} sau năm của quyết định ({cert['decided_on']})")
+    _check_dates("certification", cert, add)
+    _check_history(data, add)
     if data["status"] == "active" and data.get("status_change"):
         add("status_change", "sản phẩm đang hiệu lực (status: active) không có quyết định thu hồi/loại")
     if len(report) > before or unit is None:
         return None
     product = Product(data, loaded.path, unit, "")
     product.province_label = provinces.display(unit.code, at_rec, product.before_merger)
-    band = star_band_problem(product.stars, product.score_total)
-    if band:
-        add("score", band)
-        return None
     return product
+
+
+def _check_score(where: str, stars: int | None, score: dict, add) -> None:
+    """Parts a/b/c complete, total consistent and within 100, and the total in the star band."""
+    parts = [score.get(k) for k in ("a", "b", "c")]
+    total = score.get("total")
+    if all(p is not None for p in parts):
+        total = sum(parts)
+        if total > 100:
+            add(where, f"tổng điểm A+B+C = {total:g} vượt quá 100")
+        if "total" in score and abs(score["total"] - total) > 0.01:
+            add(f"{where}.total", f"tổng điểm {score['total']:g} khác A+B+C = {total:g}")
+    elif any(p is not None for p in parts):
+        add(where, "cần ghi đủ cả ba phần a, b, c (hoặc chỉ ghi total)")
+        return
+    band = star_band_problem(stars, total)
+    if band:
+        add(where, band)
+
+
+def _check_dates(where: str, cert: dict, add) -> None:
+    """Expiry after the decision; evaluation year not after the decision's year."""
+    if cert.get("decided_on") and cert.get("expires_on") and cert["expires_on"] <= cert["decided_on"]:
+        add(f"{where}.expires_on", f"ngày hết hạn {cert['expires_on']} phải sau ngày quyết định {cert['decided_on']}")
+    if cert.get("decided_on") and cert.get("year") and int(cert["decided_on"][:4]) < cert["year"]:
+        add(f"{where}.year", f"năm đánh giá {cert['year']} sau năm của quyết định ({cert['decided_on']})")
+
+
+def _check_history(data: dict, add) -> None:
+    """Earlier decisions come before the current one, and an upgrade/downgrade moves the stars that way."""
+    history = data.get("history", [])
+    current = data.get("certification", {})
+    for i, item in enumerate(history):
+        _check_score(f"history.{i}.score", item.get("stars"), item.get("score", {}), add)
+        _check_dates(f"history.{i}", item, add)
+        if item.get("decided_on") and current.get("decided_on") and item["decided_on"] >= current["decided_on"]:
+            add(f"history.{i}.decided_on", f"quyết định trước ({item['decided_on']}) phải sớm hơn quyết định "
+                                           f"hiện hành ({current['decided_on']})")
+    decisions = [*history, {**current, "stars": data.get("stars")}]
+    for i in range(1, len(decisions)):
+        before, after = decisions[i - 1].get("stars"), decisions[i].get("stars")
+        kind = decisions[i].get("kind")
+        where = "certification.kind" if i == len(decisions) - 1 else f"history.{i}.kind"
+        if before and after and kind == "upgrade" and after <= before:
+            add(where, f"nâng hạng phải lên hạng cao hơn quyết định trước ({before} sao → {after} sao)")
+        if before and after and kind == "downgrade" and after >= before:
+            add(where, f"hạ hạng phải xuống hạng thấp hơn quyết định trước ({before} sao → {after} sao)")
 
 
 def check_unique_ids(entries: list[tuple[str, str, int]], report: Report) -> None:

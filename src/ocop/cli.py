@@ -52,6 +52,52 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import monitoring, tabular
+    from .vntext import fold
+
+    register, report = load_register(Path(args.content))
+    if not report.ok:
+        print(f"Cảnh báo: {len(report)} lỗi dữ liệu; báo cáo chỉ gồm các hồ sơ hợp lệ (xem: ocop validate).",
+              file=sys.stderr)
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        print(f"--as-of: ngày «{args.as_of}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
+        return 2
+    products, area = register.products, "toàn quốc"
+    if args.province:
+        wanted = fold(args.province)
+        unit = next((p for p in register.provinces if wanted in (p.code, fold(p.name), p.slug)), None)
+        if unit is None:
+            print(f"--province: không có tỉnh/thành «{args.province}» (ghi mã như 68 hoặc tên như \"Lâm Đồng\")",
+                  file=sys.stderr)
+            return 2
+        products, area = [p for p in products if p.province.code == unit.code], unit.name
+    tables = monitoring.tables(monitoring.figures(products, as_of, area))
+    if args.format == "table":
+        print(tabular.text(tables))
+        return 0
+    out = Path(args.output or f"bao-cao-ocop.{args.format}")
+    (tabular.write_csv if args.format == "csv" else tabular.write_xlsx)(tables, out)
+    print(f"Đã ghi báo cáo {area} đến ngày {as_of:%d/%m/%Y} vào {out}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+
+    server = make_server(Path(args.output), args.port)
+    print(f"Đang phục vụ {args.output}/ tại http://localhost:{server.server_address[1]}/ (Ctrl+C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocop", description="Sổ đăng ký sản phẩm OCOP mở")
     parser.add_argument("--content", default="content", help="thư mục dữ liệu (mặc định: content)")
@@ -64,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", default="output")
     build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD), mặc định hôm nay")
     build.set_defaults(func=_build)
+    report = sub.add_parser("report", help="số liệu giám sát: theo hạng sao, ngành, tình trạng; sắp hết hạn; thu hồi")
+    report.add_argument("--province", help="mã hoặc tên tỉnh/thành (mặc định: toàn quốc)")
+    report.add_argument("--as-of", help="xem sổ như vào ngày này (YYYY-MM-DD), mặc định hôm nay")
+    report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    report.add_argument("--output", help="tệp ghi ra (với csv/xlsx), mặc định bao-cao-ocop.<định dạng>")
+    report.set_defaults(func=_report)
+    serve = sub.add_parser("serve", help="xem trang đã dựng trên máy (http://localhost:8000/)")
+    serve.add_argument("--output", default="output")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     return args.func(args)
 

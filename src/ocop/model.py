@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .provinces import Province, Provinces
-from .vntext import fold, slugify, sort_key
+from .lifecycle import MERGER_DAY, Decision, State, StatusChange, state_on, status_change, timeline
+from .provinces import Province
+from .vntext import fold, sort_key
 
 GROUPS = {
     "thuc-pham": "Thực phẩm",
@@ -23,32 +24,7 @@ PRODUCER_KINDS = {
     "to-hop-tac": "Tổ hợp tác",
     "ho-kinh-doanh": "Hộ kinh doanh / cơ sở sản xuất",
 }
-CERTIFICATION_KINDS = {"first": "Lần đầu", "re-evaluation": "Đánh giá lại", "upgrade": "Nâng hạng"}
-STATUS_LABELS = {
-    "active": "Còn hiệu lực",
-    "expired": "Hết hạn",
-    "revoked": "Bị thu hồi",
-    "withdrawn": "Bị loại khỏi danh sách",
-}
 STAR_BANDS = {3: (50, 69.999), 4: (70, 89.999), 5: (90, 100)}
-VALIDITY_MONTHS = 36
-MERGER_DAY = dt.date(2025, 7, 1)  # 63 provinces became 34 units
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """*day* plus *months*, clamped to the month's last day (2024-02-29 + 12 -> 2025-02-28)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 @dataclass
@@ -63,6 +39,8 @@ class Product:
 
     def __post_init__(self) -> None:
         self.sort = sort_key(self.name)
+        self.decisions: tuple[Decision, ...] = timeline(self.data)
+        self.change: StatusChange | None = status_change(self.data)
 
     # Fields, named once here so templates never read raw keys.
     id = property(lambda self: self.data["id"])
@@ -77,7 +55,6 @@ class Product:
     producer = property(lambda self: self.data.get("producer", {}))
     producer_kind_label = property(lambda self: PRODUCER_KINDS.get(self.producer.get("kind"), ""))
     certification = property(lambda self: self.data.get("certification", {}))
-    certification_kind_label = property(lambda self: CERTIFICATION_KINDS.get(self.certification.get("kind"), ""))
     score = property(lambda self: self.data.get("score", {}))
     status_change = property(lambda self: self.data.get("status_change", {}))
     sources = property(lambda self: self.data["sources"])
@@ -94,27 +71,28 @@ class Product:
         return f"san-pham/{self.id}/"
 
     @property
+    def current(self) -> Decision:
+        """The decision in force (the last one)."""
+        return self.decisions[-1]
+
+    @property
     def decided_on(self) -> dt.date | None:
-        return _date(self.certification.get("decided_on"))
+        return self.current.decided_on
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """Expiry as recorded, else 36 months after the decision, else unknown."""
+        return self.current.expires_on
 
     @property
     def before_merger(self) -> bool | None:
         """Whether the decision predates the 2025 merger: True, False, or None when the record cannot tell."""
         if self.decided_on:
             return self.decided_on < MERGER_DAY
-        year = self.certification.get("year")
+        year = self.current.year
         if year:
             return True if year < MERGER_DAY.year else (False if year > MERGER_DAY.year else None)
         return None
-
-    @property
-    def expires_on(self) -> dt.date | None:
-        """Expiry as recorded, else 36 months after the decision, else unknown."""
-        recorded = _date(self.certification.get("expires_on"))
-        if recorded:
-            return recorded
-        decided = self.decided_on
-        return add_months(decided, VALIDITY_MONTHS) if decided else None
 
     @property
     def score_total(self) -> float | None:
@@ -123,15 +101,14 @@ class Product:
             return sum(parts)
         return self.score.get("total")
 
+    def state_on(self, day: dt.date) -> State | None:
+        """The product's state on *day* (None before its first decision)."""
+        return state_on(self.decisions, self.change, day)
+
     def status_on(self, day: dt.date) -> str:
-        """Status on *day*: revoked / withdrawn / expired as recorded, expired after expiry, else active."""
-        recorded = self.data["status"]
-        if recorded != "active":
-            return recorded
-        expiry = self.expires_on
-        if expiry and expiry < day:
-            return "expired"
-        return "active"
+        """Status key on *day* (see lifecycle.STATUSES); "unknown" before the first decision."""
+        state = self.state_on(day)
+        return state.status if state else "unknown"
 
     @property
     def search_text(self) -> str:
@@ -157,7 +134,3 @@ def province_url(province: Province) -> str:
 
 def group_url(group: str | None) -> str:
     return f"nganh/{group or 'chua-ro'}/"
-
-
-def slug_of(text: str) -> str:
-    return slugify(text)

@@ -14,7 +14,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import site
-from .model import GROUPS, STATUS_LABELS
+from .lifecycle import STATUSES
+from .model import GROUPS
 from .register import load_register
 
 log = logging.getLogger(__name__)
@@ -42,20 +43,26 @@ class OcopGenerator(Generator):
         today = self.settings.get("OCOP_TODAY") or dt.date.today()
         self.today = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
         self.env.globals.update({
-            "GROUPS": GROUPS, "STATUS_LABELS": STATUS_LABELS, "TODAY": self.today,
+            "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
             "provinces": register.provinces,
         })
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
         urls = []
-        for page in site.pages(self.register, self.today):
+        public_url = self.settings.get("OCOP_PUBLIC_URL", "").rstrip("/")
+        site_url = self.settings.get("SITEURL", "")
+        for page in site.pages(self.register, self.today, public_url):
             writer.write_file(page.output, self.get_template(page.template.removesuffix(".html")), self.context,
                               relative_urls=relative and page.output != "404.html", page_url=page.url, **page.context)
             if page.output != "404.html":
                 urls.append(page.url)
+        for item in site.files(self.register, self.today, site_url, public_url):
+            target = Path(self.output_path) / item.output
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.content)
         sitemap = Path(self.output_path) / "sitemap.xml"
-        sitemap.write_text(site.sitemap(urls, self.settings.get("SITEURL", "")), encoding="utf-8")
+        sitemap.write_text(site.sitemap(urls, site_url), encoding="utf-8")
         log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d trang", len(self.register.products),
                  len(self.register.provinces), len(urls) + 1)
 

@@ -13,11 +13,22 @@ from typing import Any, Iterator
 import markdown
 import nh3
 
-from .model import GROUPS, STATUS_LABELS, Product, group_url, province_url
+from . import charts, feeds, monitoring
+from .lifecycle import STATUSES
+from .model import GROUPS, Product, group_url, province_url
+from .qr import qr_files
 from .register import Register
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
+
+
+@dataclass(frozen=True)
+class File:
+    """A non-HTML file of the site (QR image, feed, calendar)."""
+
+    output: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -49,17 +60,31 @@ def counts(products: list[Product], today: dt.date) -> dict[str, Any]:
         "stars_unknown": stars.get(None, 0),
         "groups": [(key, label, groups.get(key, 0)) for key, label in GROUPS.items()],
         "groups_unknown": groups.get(None, 0),
-        "statuses": [(key, label, statuses.get(key, 0)) for key, label in STATUS_LABELS.items()],
+        "statuses": [(key, label, statuses.get(key, 0)) for key, label in STATUSES.items()],
         "producers": len(producers),
     }
 
 
-def pages(register: Register, today: dt.date) -> Iterator[Page]:
+def products_by_province(register: Register) -> dict[str, list[Product]]:
+    """Products of each current unit, in register order."""
+    groups: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
+    for product in register.products:
+        groups[product.province.code].append(product)
+    return groups
+
+
+def monitoring_url(province=None) -> str:
+    return f"giam-sat/{province.slug}/" if province else "giam-sat/"
+
+
+def verify_url(product: Product) -> str:
+    return f"xac-minh/{product.id}/"
+
+
+def pages(register: Register, today: dt.date, public_url: str = "") -> Iterator[Page]:
     """Every HTML page of the site."""
     products = register.products
-    by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
-    for product in products:
-        by_province[product.province.code].append(product)
+    by_province = products_by_province(register)
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
@@ -86,8 +111,45 @@ def pages(register: Register, today: dt.date) -> Iterator[Page]:
     for product in products:
         yield Page(f"{product.url}index.html", "product.html", {
             "product": product, "description_html": render_markdown(product.description),
+            "verify_url": verify_url(product),
         }, product.url)
+        yield Page(f"{verify_url(product)}index.html", "verify.html", {
+            "product": product, "verify_url": verify_url(product), "public_link": public_url + "/" + verify_url(product),
+        }, verify_url(product))
+    yield Page("xac-minh/index.html", "verify_lookup.html", {}, "xac-minh/")
+    yield from monitoring_pages(register, provinces_sorted, by_province, today)
     yield Page("404.html", "404.html", {}, "404.html")
+
+
+def monitoring_pages(register: Register, provinces_sorted, by_province, today: dt.date) -> Iterator[Page]:
+    """The national monitoring page and one per province."""
+    national = monitoring.figures(register.products, today)
+    province_rows = [(p, monitoring.figures(by_province[p.code], today, p.name)) for p in provinces_sorted]
+    yield Page("giam-sat/index.html", "monitoring.html", {
+        "fig": national, "province": None, "province_rows": province_rows, "chart": charts.bar_chart,
+        "feed_base": "giam-sat/",
+    }, "giam-sat/")
+    for province, fig in province_rows:
+        yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", {
+            "fig": fig, "province": province, "province_rows": [], "chart": charts.bar_chart,
+            "feed_base": monitoring_url(province),
+        }, monitoring_url(province))
+
+
+def files(register: Register, today: dt.date, site_url: str, public_url: str) -> Iterator[File]:
+    """QR codes for every product, and the Atom feed and calendar of the nation and of each province."""
+    for product in register.products:
+        svg, png = qr_files(public_url + "/" + verify_url(product))
+        yield File(f"{verify_url(product)}qr.svg", svg)
+        yield File(f"{verify_url(product)}qr.png", png)
+    groups = products_by_province(register)
+    areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
+    for province, name, items in areas:
+        base = monitoring_url(province)
+        notices = feeds.notices(items, today)
+        title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
+        yield File(f"{base}canh-bao.atom", feeds.atom(title, site_url, f"{site_url}/{base}canh-bao.atom", notices).encode())
+        yield File(f"{base}lich-het-han.ics", feeds.icalendar(title, site_url, notices))
 
 
 def sitemap(urls: list[str], site_url: str) -> str:

@@ -1,0 +1,114 @@
+"""Figures for state management: counts, expiry lists, revocations and recognitions per year.
+
+One function computes everything for a set of products on a given day; the monitoring pages,
+``ocop report`` and its CSV/XLSX all show the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .lifecycle import STATUSES, State
+from .model import GROUPS, PRODUCER_KINDS, Product
+
+EXPIRY_WINDOWS = (30, 90, 180)
+
+
+@dataclass
+class Row:
+    """A product as it stood on the report's day."""
+
+    product: Product
+    state: State
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        return self.state.decision.expires_on
+
+
+@dataclass
+class Figures:
+    """Everything a monitoring page or report shows for one area on one day."""
+
+    area: str
+    as_of: dt.date
+    rows: list[Row]
+    by_stars: list[tuple[str, int]] = field(default_factory=list)
+    by_group: list[tuple[str, int]] = field(default_factory=list)
+    by_producer_kind: list[tuple[str, int]] = field(default_factory=list)
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    per_year: list[tuple[int, int]] = field(default_factory=list)
+    expiring: dict[int, list[Row]] = field(default_factory=dict)
+    revoked: list[Row] = field(default_factory=list)
+    expired: list[Row] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def status_pairs(self) -> list[tuple[str, int]]:
+        return [(label, n) for _, label, n in self.by_status]
+
+    @property
+    def year_pairs(self) -> list[tuple[str, int]]:
+        return [(str(year), n) for year, n in self.per_year]
+
+
+def figures(products: list[Product], as_of: dt.date, area: str = "Toàn quốc") -> Figures:
+    """The figures for *products* as the register stood on *as_of*."""
+    rows = [Row(p, s) for p in products if (s := p.state_on(as_of)) is not None]
+    stars = Counter(r.state.stars for r in rows)
+    groups = Counter(r.product.group for r in rows)
+    kinds = Counter(r.product.producer.get("kind") for r in rows)
+    statuses = Counter(r.state.status for r in rows)
+    years = Counter(d.decided_on.year if d.decided_on else d.year
+                    for r in rows for d in r.product.decisions
+                    if (d.decided_on and d.decided_on <= as_of) or (not d.decided_on and d.year and d.year <= as_of.year))
+    result = Figures(area, as_of, rows)
+    result.by_stars = [(f"{n} sao", stars.get(n, 0)) for n in (3, 4, 5)] + [("Chưa rõ", stars.get(None, 0))]
+    result.by_group = [(label, groups.get(key, 0)) for key, label in GROUPS.items()] + [("Chưa rõ", groups.get(None, 0))]
+    result.by_producer_kind = ([(label, kinds.get(key, 0)) for key, label in PRODUCER_KINDS.items()]
+                               + [("Chưa rõ", kinds.get(None, 0))])
+    result.by_status = [(key, label, statuses.get(key, 0)) for key, label in STATUSES.items()]
+    result.per_year = sorted((y, n) for y, n in years.items() if y)
+    upcoming = sorted((r for r in rows if r.state.days_left is not None and r.state.days_left >= 0
+                       and r.state.status not in ("revoked", "withdrawn")), key=lambda r: (r.state.days_left, r.product.sort))
+    result.expiring = {w: [r for r in upcoming if r.state.days_left <= w] for w in EXPIRY_WINDOWS}
+    result.revoked = [r for r in rows if r.state.status in ("revoked", "withdrawn")]
+    result.expired = [r for r in rows if r.state.status == "expired"]
+    return result
+
+
+@dataclass(frozen=True)
+class Table:
+    """One titled table of a report: headers and rows of plain values."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple]
+
+
+def tables(fig: Figures) -> list[Table]:
+    """The figures as tables: counts first, then the lists of products."""
+    counts = [("Tổng số", "Sản phẩm", fig.total)]
+    counts += [("Hạng sao", label, n) for label, n in fig.by_stars]
+    counts += [("Ngành", label, n) for label, n in fig.by_group]
+    counts += [("Loại chủ thể", label, n) for label, n in fig.by_producer_kind]
+    counts += [("Tình trạng", label, n) for _, label, n in fig.by_status]
+    counts += [("Công nhận theo năm", str(year), n) for year, n in fig.per_year]
+    head = ("Mã hồ sơ", "Tên sản phẩm", "Tỉnh/thành", "Hạng sao", "Quyết định", "Hết hạn", "Còn (ngày)", "Tình trạng")
+
+    def listing(rows: list[Row]) -> list[tuple]:
+        return [(r.product.id, r.product.name, r.product.province.name, r.state.stars or "",
+                 r.state.decision.number or "", r.expires_on.isoformat() if r.expires_on else "",
+                 "" if r.state.days_left is None else r.state.days_left, r.state.label) for r in rows]
+
+    result = [Table(f"Số liệu {fig.area} đến ngày {fig.as_of:%d/%m/%Y}", ("Nhóm", "Mục", "Số sản phẩm"), counts)]
+    result += [Table(f"Hết hạn trong {w} ngày tới: {len(fig.expiring[w])} sản phẩm", head, listing(fig.expiring[w]))
+               for w in EXPIRY_WINDOWS]
+    result.append(Table(f"Bị thu hồi hoặc loại khỏi danh sách: {len(fig.revoked)} sản phẩm", head, listing(fig.revoked)))
+    result.append(Table(f"Đã hết hạn: {len(fig.expired)} sản phẩm", head, listing(fig.expired)))
+    return result

@@ -1,0 +1,111 @@
+"""Monitoring figures, `ocop report` (table, CSV, XLSX, --as-of), feeds, calendars and QR codes."""
+
+import csv
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from icalendar import Calendar
+
+from conftest import FIXTURE
+from ocop import feeds, monitoring
+from ocop.cli import main
+from ocop.qr import qr_files
+from ocop.register import load_register
+
+D = dt.date.fromisoformat
+
+
+@pytest.fixture(scope="module")
+def products():
+    register, report = load_register(FIXTURE)
+    assert report.ok
+    return register.products
+
+
+def test_figures_on_a_fixed_day(products):
+    fig = monitoring.figures(products, D("2027-01-01"))
+    assert fig.total == 4
+    assert dict(fig.by_stars) == {"3 sao": 2, "4 sao": 1, "5 sao": 1, "Chưa rõ": 0}
+    statuses = {key: n for key, _, n in fig.by_status}
+    assert statuses == {"active": 1, "expiring-90": 1, "expiring-30": 0, "expired": 1, "revoked": 1,
+                        "withdrawn": 0, "unknown": 0}
+    assert [r.product.id for r in fig.expiring[90]] == ["68-nho-bong-lai-farm"]
+    assert fig.expiring[30] == []
+    assert [r.product.id for r in fig.revoked] == ["96-tom-kho-ca-mau"]
+    assert [r.product.id for r in fig.expired] == ["68-mut-dau-da-lat"]
+    assert fig.per_year == [(2021, 1), (2024, 1), (2025, 1)]
+
+
+def test_as_of_view_shows_the_register_as_it_stood(products):
+    fig = monitoring.figures(products, D("2023-01-01"))
+    # Only the 2021 decision existed; Tôm khô (no decision date) is in, its 2023-11-18 revocation not yet.
+    assert sorted(r.product.id for r in fig.rows) == ["68-mut-dau-da-lat", "96-tom-kho-ca-mau"]
+    assert {r.product.id: r.state.status for r in fig.rows} == {"68-mut-dau-da-lat": "active",
+                                                                 "96-tom-kho-ca-mau": "unknown"}
+    later = monitoring.figures(products, D("2023-11-18"))
+    assert {r.product.id: r.state.status for r in later.rows}["96-tom-kho-ca-mau"] == "revoked"
+
+
+def test_report_table_for_one_province(capsys, monkeypatch):
+    assert main(["--content", str(FIXTURE), "report", "--province", "ca mau", "--as-of", "2027-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "== Số liệu Cà Mau đến ngày 01/01/2027" in out
+    assert "== Bị thu hồi hoặc loại khỏi danh sách: 1 sản phẩm" in out
+    assert "96-tom-kho-ca-mau" in out and "68-nho-bong-lai-farm" not in out
+
+
+def test_report_csv_and_xlsx(tmp_path):
+    out_csv, out_xlsx = tmp_path / "r.csv", tmp_path / "r.xlsx"
+    assert main(["--content", str(FIXTURE), "report", "--as-of", "2027-01-01", "--format", "csv",
+                 "--output", str(out_csv)]) == 0
+    raw = out_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["Bảng", "Nhóm", "Mục", "Số sản phẩm"]
+    assert ["Số liệu toàn quốc đến ngày 01/01/2027", "Tổng số", "Sản phẩm", "4"] in rows
+    assert any(r[:3] == ["Hết hạn trong 90 ngày tới: 1 sản phẩm", "68-nho-bong-lai-farm", "Nho Bồng Lai Farm"]
+               for r in rows)
+    assert main(["--content", str(FIXTURE), "report", "--as-of", "2027-01-01", "--format", "xlsx",
+                 "--output", str(out_xlsx)]) == 0
+    from openpyxl import load_workbook
+    book = load_workbook(out_xlsx)
+    assert book.sheetnames[0].startswith("Số liệu toàn quốc")
+    first = book.worksheets[0]
+    assert [c.value for c in first[2]] == ["Nhóm", "Mục", "Số sản phẩm"]
+    assert [c.value for c in first[3]] == ["Tổng số", "Sản phẩm", 4]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--province", "Atlantis"], "không có tỉnh/thành «Atlantis»"),
+    (["--as-of", "2023-02-30"], "ngày «2023-02-30» không hợp lệ"),
+])
+def test_report_bad_arguments(capsys, args, message):
+    assert main(["--content", str(FIXTURE), "report", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_feeds_and_calendar(products):
+    items = feeds.notices(products, D("2027-01-01"))
+    assert [n.uid for n in items] == ["68-nho-bong-lai-farm/expires/2027-03-13", "96-tom-kho-ca-mau/revoked"]
+    atom = feeds.atom("OCOP", "https://x.vn", "https://x.vn/giam-sat/canh-bao.atom", items)
+    root = ET.fromstring(atom)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.find("a:title", ns).text for e in root.findall("a:entry", ns)] == [
+        "Nho Bồng Lai Farm: hết hạn ngày 13/03/2027", "Tôm khô Cà Mau: bị thu hồi"]
+    assert root.find("a:updated", ns).text.startswith("2027-03-13")
+    cal = Calendar.from_ical(feeds.icalendar("OCOP", "https://x.vn", items))
+    events = cal.walk("VEVENT")
+    assert [e.decoded("dtstart") for e in events] == [D("2023-11-18"), D("2027-03-13")]
+    alarms = events[1].walk("VALARM")
+    assert alarms[0].decoded("trigger") == dt.timedelta(days=-30)
+
+
+def test_qr_code_decodes_to_the_verification_url():
+    import zxingcpp
+    from PIL import Image
+    url = "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/"
+    svg, png = qr_files(url)
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [url]
+    assert svg.startswith(b"<svg") and url.encode() in svg
