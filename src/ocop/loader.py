@@ -28,8 +28,8 @@ _INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 
 
-class _NodeLoader(yaml.SafeLoader):
-    """A loader whose resolver tags every plain scalar as text."""
+class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A loader whose resolver tags every plain scalar as text (libyaml's C parser when PyYAML has it)."""
 
 
 _NodeLoader.yaml_implicit_resolvers = {}
@@ -146,7 +146,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, schema: dict) -> Any:
         text = node.value
-        plain = node.style is None
+        plain = not node.style  # None from the Python parser, "" from libyaml
         if plain and text in _NULLS:
             return None
         kind = schema.get("type")
