@@ -1,6 +1,8 @@
 """``ocop validate`` as an editor uses it: every problem as file:line: field: message, exit 1."""
 
 import subprocess
+
+import pytest
 import sys
 
 from conftest import valid_record, write_record
@@ -76,3 +78,51 @@ def test_build_never_wipes_a_folder_that_is_not_a_site(content, capsys, tmp_path
     assert main(["--content", str(content), "build", "--output", str(keep.parent)]) == 1
     assert keep.read_text(encoding="utf-8") == "giữ lại"
     assert "chọn thư mục trống" in capsys.readouterr().err
+
+
+def test_validate_one_file_against_the_register_ids(content, capsys, monkeypatch):
+    write_record(content, valid_record())
+    copy = write_record(content, valid_record(), folder="68-lam-dong/moi")
+    monkeypatch.chdir(content.parent)
+    assert main(["validate", str(copy.relative_to(content.parent))]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("content/products/68-lam-dong/moi/68-ca-phe-cau-dat.yaml:1: id: id «68-ca-phe-cau-dat» "
+                          "cũng được dùng ở content/products/68-lam-dong/68-ca-phe-cau-dat.yaml:1")
+
+
+def test_validate_finds_content_from_a_subfolder(content, capsys, monkeypatch):
+    path = write_record(content, valid_record())
+    monkeypatch.chdir(path.parent)
+    assert main(["validate", path.name]) == 0
+    assert "Hợp lệ: 1 hồ sơ" in capsys.readouterr().out
+
+
+def test_non_utf8_names_the_line(content, capsys, monkeypatch):
+    from conftest import FIXTURE
+    raw = (FIXTURE.parent / "cases" / "B25_cp1258.csv").read_bytes().splitlines()[1]
+    write_record(content, "id: 68-x\n# ghi chú\nname: " + "x" * 3 + "\n", name="68-x.yaml")
+    path = content / "products/68-lam-dong/68-x.yaml"
+    path.write_bytes(b"id: 68-x\n# ghi chu\nname: " + raw + b"\n")
+    monkeypatch.chdir(content.parent)
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out.startswith("content/products/68-lam-dong/68-x.yaml:3: -: tệp không phải UTF-8")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id: 68-x\nproducer:\n\tname: Mứt\n", "(thường là Tab; YAML chỉ dùng dấu cách để thụt lề)"),
+    ("id: 68-x\nname: a: b\n", "lỗi cú pháp YAML: dấu «:» không đúng chỗ"),
+    ("id: 68-x\n---\nid: 68-y\n", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
+    ("id: 68-x\nname: M\x00t\n", "lỗi cú pháp YAML: có ký tự điều khiển không hợp lệ"),
+])
+def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypatch, text, message):
+    (content / "products/68-lam-dong").mkdir(parents=True)
+    (content / "products/68-lam-dong/68-x.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(content.parent)
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and message in out[0] and out[0].startswith("content/products/68-lam-dong/68-x.yaml:")
+
+
+def test_build_rejects_an_impossible_today(capsys):
+    assert main(["build", "--today", "2024-02-30"]) == 2
+    assert "--today: ngày «2024-02-30» không hợp lệ" in capsys.readouterr().err

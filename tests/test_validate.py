@@ -80,13 +80,18 @@ def test_problem_names_file_and_line(content):
     assert path.read_text(encoding="utf-8").splitlines()[problem.line - 1] == "stars: 7"
 
 
-def test_duplicate_ids_across_files(content):
+def test_duplicate_ids_across_files(content, monkeypatch):
+    monkeypatch.chdir(content.parent)
     write_record(content, valid_record())
     write_record(content, valid_record(), folder="68-lam-dong", name="68-ca-phe-cau-dat-2.yaml")
     _, problems, report = problems_of(content)
-    fields = sorted(f for f, _ in problems)
-    assert fields == ["id", "id"]  # file name differs from id, and id used twice
-    assert any("đã dùng cho" in m for _, m in problems)
+    assert sorted(problems) == [
+        ("id", "id «68-ca-phe-cau-dat» cũng được dùng ở content/products/68-lam-dong/68-ca-phe-cau-dat-2.yaml:1; "
+               "mỗi sản phẩm một id riêng, không bao giờ dùng lại"),
+        ("id", "id «68-ca-phe-cau-dat» cũng được dùng ở content/products/68-lam-dong/68-ca-phe-cau-dat.yaml:1; "
+               "mỗi sản phẩm một id riêng, không bao giờ dùng lại"),
+        ("id", "tên tệp phải là «68-ca-phe-cau-dat.yaml» (trùng với id), đang là «68-ca-phe-cau-dat-2.yaml»"),
+    ]
 
 
 def test_file_must_be_in_its_province_folder(content):
@@ -126,3 +131,82 @@ def test_merged_province_resolves_to_current_unit(tmp_path, content):
 ])
 def test_tax_codes(code, ok):
     assert (taxcode.problem(code) is None) == ok
+
+
+def test_every_problem_of_a_file_at_once(content, monkeypatch):
+    """A schema error does not hide the cross-field errors of the same file."""
+    monkeypatch.chdir(content.parent)
+    record = valid_record(stars="4", province_at_recognition="95", score={"a": 40, "b": 25, "c": 30},
+                          certification={"decided_on": "2024-03-13", "expires_on": "2023-01-01"})
+    write_record(content, record, folder="96-ca-mau", name="sai-ten.yaml")
+    _, problems, _ = problems_of(content)
+    assert sorted(f for f, _ in problems) == ["certification.expires_on", "id", "province", "province", "stars"]
+    assert ("stars", "phải là số nguyên: bỏ dấu ngoặc kép (viết 4, không phải \"4\")") in problems
+
+
+@pytest.mark.parametrize("text, field, words", [
+    ('name: "   "', "name", "đang để trống"),
+    ("name:", "name", "đang để trống"),
+    ("certification: {decided_on: 2099-01-01}", "certification.decided_on", "ở tương lai"),
+    ("status: revoked", "status", "cần có status_change"),
+    ('sources: ["https://..."]', "sources.0", "địa chỉ web"),
+    ("description: &a [*a]", "description.0", "neo/bí danh"),
+    ("description: !custom x", "description", "thẻ YAML «!custom»"),
+])
+def test_more_defects(content, text, field, words):
+    base = dump_valid_without(text.split(":")[0])
+    write_record(content, base + text + "\n", name="68-ca-phe-cau-dat.yaml")
+    _, problems, _ = problems_of(content)
+    assert [f for f, _ in problems] == [field], problems
+    assert words in problems[0][1]
+
+
+def dump_valid_without(key):
+    from ocop.yamlwrite import dump
+    return dump(valid_record(**{key: None}))
+
+
+def test_alias_bomb_is_refused_quickly(content):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    write_record(content, dump_valid_without("description") + "description:\n" +
+                 "\n".join("  " + line for line in lines) + "\n", name="68-ca-phe-cau-dat.yaml")
+    _, problems, _ = problems_of(content)
+    assert problems and all("neo/bí danh" in m or "không có trong mẫu" in m or "phải là" in m for _, m in problems)
+
+
+def test_deep_nesting_is_an_error_not_a_crash(content):
+    write_record(content, dump_valid_without("description") + "description: " + "[" * 20000 + "\n",
+                 name="68-ca-phe-cau-dat.yaml")
+    _, problems, _ = problems_of(content)
+    assert len(problems) == 1 and problems[0][1].startswith(("lỗi cú pháp", "cấu trúc lồng quá sâu"))
+
+
+@pytest.mark.parametrize("name", ["68-ca-phe-cau-dat.YAML", "68-ca-phe-cau-dat.yml", "68-ca-phe-cau-dat.yaml.txt"])
+def test_wrong_file_suffix_is_reported(content, name):
+    write_record(content, valid_record(), name=name)
+    register, problems, _ = problems_of(content)
+    assert register.products == []
+    assert len(problems) == 1 and "phải có đuôi .yaml" in problems[0][1]
+
+
+def test_too_big_file(content):
+    write_record(content, dump_valid_without("description") + "description: " + "x" * 300_000 + "\n",
+                 name="68-ca-phe-cau-dat.yaml")
+    _, problems, _ = problems_of(content)
+    assert [m for _, m in problems] == ["tệp quá lớn (293 KB, tối đa 256 KB cho một hồ sơ)"]
+
+
+def test_missing_province_file_is_reported_once(content):
+    write_record(content, valid_record())
+    (content / "provinces" / "96-ca-mau.yaml").unlink()
+    register, problems, report = problems_of(content)
+    assert register.products == []
+    assert len(problems) == 1
+    assert "cần đủ 34 tệp tỉnh/thành hợp lệ" in problems[0][1] and "đang có 33 đơn vị" in problems[0][1]
+
+
+def test_invalid_record_is_not_counted_valid(content):
+    write_record(content, dump_valid_without("name") + "name: A\nname: B\n", name="68-ca-phe-cau-dat.yaml")
+    register, problems, _ = problems_of(content)
+    assert register.products == [] and len(problems) == 1

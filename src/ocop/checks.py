@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .loader import Loaded
@@ -10,41 +11,62 @@ from .provinces import Provinces
 from .report import Report
 
 
-def check_record(loaded: Loaded, provinces: Provinces, report: Report, shown: str,
-                 folder: str | None) -> Product | None:
-    """Cross-field checks of one schema-valid record; returns the Product if it passes."""
-    data = loaded.data
-    before = len(report)
+def without(data: dict, bad: set[str]) -> dict:
+    """A copy of *data* without the fields at the dotted paths in *bad* (so later checks see only valid values)."""
+    def walk(value, prefix):
+        if isinstance(value, dict):
+            return {k: walk(v, f"{prefix}.{k}" if prefix else k) for k, v in value.items()
+                    if (f"{prefix}.{k}" if prefix else k) not in bad}
+        if isinstance(value, list):
+            return [walk(v, f"{prefix}.{i}") for i, v in enumerate(value) if f"{prefix}.{i}" not in bad]
+        return value
+    return walk(data, "")
 
-    def add(field: str, message: str) -> None:
-        report.add(shown, loaded.line_of(field), field, message)
 
-    if loaded.path.stem != data["id"]:
+def check_record(loaded: Loaded, data: dict, provinces: Provinces | None, add, folder: str | None) -> None:
+    """Cross-field checks of one record; *data* holds only the fields that passed the schema.
+
+    *provinces* is None when the province files themselves are broken: province checks are skipped then.
+    """
+    if "id" in data and loaded.path.stem != data["id"]:
         add("id", f"tên tệp phải là «{data['id']}.yaml» (trùng với id), đang là «{loaded.path.name}»")
-    unit = provinces.by_code.get(data["province"])
-    if unit is None:
+    if provinces is not None:
+        _check_provinces(data, provinces, add, folder)
+    _check_score("score", data.get("stars"), data.get("score", {}), add)
+    cert = data.get("certification", {})
+    _check_dates("certification", cert, add)
+    _check_history(data, add)
+    status = data.get("status")
+    if status == "active" and data.get("status_change"):
+        add("status_change", "sản phẩm đang hiệu lực (status: active) không có quyết định thu hồi/loại")
+    if status in ("revoked", "withdrawn") and not data.get("status_change"):
+        add("status", f"sản phẩm «{status}» cần có status_change ghi quyết định, ngày hoặc lý do")
+
+
+def make_product(loaded: Loaded, provinces: Provinces) -> Product:
+    """The Product of a record that passed every check."""
+    data = loaded.data
+    unit = provinces.by_code[data["province"]]
+    product = Product(data, loaded.path, unit, "")
+    product.province_label = provinces.display(unit.code, data["province_at_recognition"], product.before_merger)
+    return product
+
+
+def _check_provinces(data: dict, provinces: Provinces, add, folder: str | None) -> None:
+    """Current unit exists, the province at recognition belongs to it, and the file sits in its folder."""
+    unit = provinces.by_code.get(data.get("province"))
+    if "province" in data and unit is None:
         add("province", f"mã «{data['province']}» không phải một trong 34 đơn vị cấp tỉnh hiện hành")
-    at_rec = data["province_at_recognition"]
-    origin = provinces.current_for(at_rec)
-    if origin is None:
+    at_rec = data.get("province_at_recognition")
+    origin = provinces.current_for(at_rec) if at_rec else None
+    if at_rec and origin is None:
         add("province_at_recognition", f"mã «{at_rec}» không phải mã tỉnh (63 tỉnh cũ hoặc 34 đơn vị mới)")
-    elif unit is not None and origin.code != unit.code:
+    elif unit is not None and origin is not None and origin.code != unit.code:
         add("province", f"tỉnh khi công nhận «{provinces.former_name(at_rec) or at_rec}» nay thuộc {origin.name} "
                         f"(mã \"{origin.code}\"), không phải {unit.name}")
     if unit is not None and folder is not None and folder != unit.folder:
         add("province", f"hồ sơ của {unit.name} phải nằm trong thư mục content/products/{unit.folder}/, "
                         f"không phải «{folder}»")
-    _check_score("score", data.get("stars"), data.get("score", {}), add)
-    cert = data.get("certification", {})
-    _check_dates("certification", cert, add)
-    _check_history(data, add)
-    if data["status"] == "active" and data.get("status_change"):
-        add("status_change", "sản phẩm đang hiệu lực (status: active) không có quyết định thu hồi/loại")
-    if len(report) > before or unit is None:
-        return None
-    product = Product(data, loaded.path, unit, "")
-    product.province_label = provinces.display(unit.code, at_rec, product.before_merger)
-    return product
 
 
 def _check_score(where: str, stars: int | None, score: dict, add) -> None:
@@ -66,7 +88,9 @@ def _check_score(where: str, stars: int | None, score: dict, add) -> None:
 
 
 def _check_dates(where: str, cert: dict, add) -> None:
-    """Expiry after the decision; evaluation year not after the decision's year."""
+    """Decision not in the future; expiry after the decision; evaluation year not after the decision's year."""
+    if cert.get("decided_on") and cert["decided_on"] > dt.date.today().isoformat():
+        add(f"{where}.decided_on", f"ngày quyết định {cert['decided_on']} ở tương lai; kiểm tra lại năm")
     if cert.get("decided_on") and cert.get("expires_on") and cert["expires_on"] <= cert["decided_on"]:
         add(f"{where}.expires_on", f"ngày hết hạn {cert['expires_on']} phải sau ngày quyết định {cert['decided_on']}")
     if cert.get("decided_on") and cert.get("year") and int(cert["decided_on"][:4]) < cert["year"]:
@@ -94,15 +118,27 @@ def _check_history(data: dict, add) -> None:
             add(where, f"hạ hạng phải xuống hạng thấp hơn quyết định trước ({before} sao → {after} sao)")
 
 
-def check_unique_ids(entries: list[tuple[str, str, int]], report: Report) -> None:
-    """Every id once in the register: *entries* are (id, shown path, line)."""
-    first: dict[str, tuple[str, int]] = {}
+def check_unique_ids(entries: list[tuple[str, str, int]], report: Report,
+                     others: dict[str, tuple[str, int]]) -> set[str]:
+    """Every id once in the register; returns the ids used twice.
+
+    *entries* are (id, shown path, line) of the files being checked, each told of every other file with its
+    id; *others* are ids of records not being checked now (id -> (shown path, line)).
+    """
+    where: dict[str, list[tuple[str, int]]] = {}
     for ident, shown, line in entries:
-        if ident in first:
-            other, other_line = first[ident]
-            report.add(shown, line, "id", f"id «{ident}» đã dùng cho {other}:{other_line}; mỗi sản phẩm một id riêng")
-        else:
-            first[ident] = (shown, line)
+        where.setdefault(ident, []).append((shown, line))
+    clashing = set()
+    for ident, places in where.items():
+        all_places = places + ([others[ident]] if ident in others and others[ident] not in places else [])
+        if len(all_places) < 2:
+            continue
+        clashing.add(ident)
+        for shown, line in places:
+            elsewhere = ", ".join(f"{s}:{n}" for s, n in all_places if (s, n) != (shown, line))
+            report.add(shown, line, "id", f"id «{ident}» cũng được dùng ở {elsewhere}; mỗi sản phẩm một id riêng, "
+                                          "không bao giờ dùng lại")
+    return clashing
 
 
 def folder_of(path: Path, products_dir: Path) -> str | None:

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .register import load_products, load_provinces, load_register, product_files
+from .register import find_content, load_products, load_provinces, load_register, product_files, register_ids
 from .report import Report
 
 
@@ -15,9 +15,11 @@ def _validate(args: argparse.Namespace) -> int:
     content = Path(args.content)
     report = Report()
     if args.paths:
+        paths = [Path(p) for p in args.paths]
         provinces = load_provinces(content / "provinces", report)
-        products = load_products(product_files([Path(p) for p in args.paths]), provinces,
-                                 content / "products", report)
+        files = [f for f in product_files(paths) if not _inside(f, content / "provinces")]
+        others = register_ids(content / "products", {f.resolve() for f in files})
+        products = load_products(files, provinces, content / "products", report, others)
     else:
         register, report = load_register(content, report)
         products = register.products
@@ -30,10 +32,17 @@ def _validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def _build(args: argparse.Namespace) -> int:
     from .pelican_plugin import OutputNotOurs, build_site
 
     started = time.perf_counter()
+    if args.today and not _is_date(args.today):
+        print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
+        return 2
     register, report = load_register(Path(args.content))
     if not report.ok:
         for line in report.lines():
@@ -50,6 +59,16 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {len(register.products)} sản phẩm, {len(register.provinces)} tỉnh/thành trong {seconds:.1f} s.")
     print(f"Trang web: {out.resolve()}/index.html — xem bằng: make serve (http://localhost:8000/)")
     return 0
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -100,7 +119,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocop", description="Sổ đăng ký sản phẩm OCOP mở")
-    parser.add_argument("--content", default="content", help="thư mục dữ liệu (mặc định: content)")
+    parser.add_argument("--content", help="thư mục dữ liệu (mặc định: thư mục content gần nhất)")
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="kiểm tra hồ sơ; in lỗi dạng tệp:dòng: trường: lỗi")
     validate.add_argument("paths", nargs="*", help="tệp hoặc thư mục (mặc định: toàn bộ sổ)")
@@ -121,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)
+    args.content = args.content or str(find_content())
     return args.func(args)
 
 

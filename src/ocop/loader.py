@@ -35,6 +35,39 @@ class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 _NodeLoader.yaml_implicit_resolvers = {}
 
 
+MAX_BYTES = 256 * 1024  # a record is a few KB; anything this big is a mistake or an attack
+MAX_DEPTH = 12
+
+# PyYAML's messages (English) for the syntax errors editors actually make, in plain Vietnamese.
+_SYNTAX = (
+    ("found character '\\t'", "có ký tự Tab; YAML chỉ dùng dấu cách để thụt lề"),
+    ("mapping values are not allowed", "dấu «:» không đúng chỗ; nếu giá trị có «: » thì đặt cả giá trị trong ngoặc kép"),
+    ("did not find expected ',' or ']'", "danh sách [...] thiếu dấu «]» hoặc «,»"),
+    ("did not find expected ',' or '}'", "nhóm {...} thiếu dấu «}» hoặc «,»"),
+    ("but found another document", "tệp chỉ được chứa một hồ sơ; bỏ dòng «---» thừa"),
+    ("could not find expected ':'", "thiếu dấu «:» sau tên trường"),
+    ("special characters are not allowed", "có ký tự điều khiển không hợp lệ (ví dụ NUL); hãy xóa ký tự đó"),
+    ("unacceptable character", "có ký tự điều khiển không hợp lệ; hãy xóa ký tự đó"),
+    ("found undefined alias", "không dùng bí danh YAML (*tên) trong hồ sơ"),
+    ("did not find expected key", "thụt lề không đều: các trường cùng cấp phải thẳng cột"),
+    ("expected <block end>", "thụt lề không đều: các trường cùng cấp phải thẳng cột"),
+    ("found unexpected end of stream", "thiếu dấu đóng ngoặc kép hoặc ngoặc"),
+    ("found unknown escape character", "trong ngoặc kép, dấu «\\» phải viết «\\\\» (hoặc dùng ngoặc đơn)"),
+    ("did not find expected node content", "thiếu giá trị sau dấu «-» hoặc «:»"),
+    ("did not find expected '-' indicator", "thụt lề danh sách không đều"),
+    ("found a tab character", "có ký tự Tab; YAML chỉ dùng dấu cách để thụt lề"),
+    ("found character that cannot start any token",
+     "có ký tự không được đứng đầu giá trị (thường là Tab; YAML chỉ dùng dấu cách để thụt lề)"),
+)
+
+
+def _syntax_message(problem: str) -> str:
+    for english, vietnamese in _SYNTAX:
+        if english in problem:
+            return f"lỗi cú pháp YAML: {vietnamese}"
+    return "lỗi cú pháp YAML: " + " ".join(problem.split())
+
+
 @dataclass
 class Loaded:
     """A loaded document: the data, and the line of each field path ('a.b.0')."""
@@ -42,6 +75,11 @@ class Loaded:
     path: Path
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # field paths the loader already reported
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken
 
     def line_of(self, field_path: str) -> int:
         """Line of *field_path*, or of its nearest parent that has one."""
@@ -60,10 +98,16 @@ def read_text(path: Path) -> str:
 def load_file(path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
     """Load one YAML file typed by *schema*; problems go to *report*. None if unreadable."""
     shown = display or str(path)
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        report.add(shown, 1, "", f"tệp quá lớn ({len(raw) // 1024} KB, tối đa {MAX_BYTES // 1024} KB cho một hồ sơ)")
+        return None
     try:
-        text = read_text(path)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.add(shown, 1, "", f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại với mã hóa UTF-8")
+        line = raw[: exc.start].count(b"\n") + 1
+        report.add(shown, line, "", "tệp không phải UTF-8 (có thể lưu bằng mã Windows-1258/VNI); "
+                                    "hãy lưu lại với mã hóa UTF-8")
         return None
     return load_text(text, path, schema, report, shown)
 
@@ -75,18 +119,20 @@ def load_text(text: str, path: Path, schema: dict, report: Report, display: str 
         node = yaml.compose(nfc(text), Loader=_NodeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        report.add(shown, line, "", f"lỗi cú pháp YAML: {exc.problem or exc}")
+        report.add(shown, mark.line + 1 if mark else 1, "", _syntax_message(exc.problem or str(exc)))
         return None
     except yaml.YAMLError as exc:
-        report.add(shown, 1, "", f"lỗi cú pháp YAML: {exc}")
+        report.add(shown, 1, "", _syntax_message(str(exc)))
+        return None
+    except RecursionError:
+        report.add(shown, 1, "", f"cấu trúc lồng quá sâu (tối đa {MAX_DEPTH} cấp)")
         return None
     loaded = Loaded(path, None, {"": 1})
     if node is None:
         report.add(shown, 1, "", "tệp rỗng")
         return None
     builder = _Builder(loaded, schema, report, shown)
-    loaded.data = builder.build(node, schema, "")
+    loaded.data = builder.build(node, schema, "", 0)
     return loaded
 
 
@@ -98,6 +144,11 @@ class _Builder:
         self.root = root_schema
         self.report = report
         self.shown = shown
+        self.seen: set[int] = set()
+
+    def problem(self, node: yaml.Node, where: str, message: str) -> None:
+        self.loaded.broken.add(where)
+        self.report.add(self.shown, node.start_mark.line + 1, where, message)
 
     def _resolve(self, schema: dict | None) -> dict:
         while schema and "$ref" in schema:
@@ -107,47 +158,54 @@ class _Builder:
                 schema = schema[part]
         return schema or {}
 
-    def build(self, node: yaml.Node, schema: dict | None, where: str) -> Any:
+    def build(self, node: yaml.Node, schema: dict | None, where: str, depth: int) -> Any:
         schema = self._resolve(schema)
         self.loaded.lines.setdefault(where, node.start_mark.line + 1)
         if node.tag not in (_STR, _SEQ, _MAP):
-            self.report.add(self.shown, node.start_mark.line + 1, where,
-                            f"thẻ YAML «{node.tag.replace('tag:yaml.org,2002:', '!!')}» không được chấp nhận; chỉ ghi giá trị thường")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(node, where, f"thẻ YAML «{tag}» không được chấp nhận; chỉ ghi giá trị thường")
+            return None
+        if id(node) in self.seen:  # the composer shares the node of an anchor with every alias to it
+            self.problem(node, where, "không dùng neo/bí danh YAML (&tên, *tên) trong hồ sơ; hãy ghi thẳng giá trị")
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problem(node, where, f"cấu trúc lồng quá sâu (tối đa {MAX_DEPTH} cấp)")
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, schema, where)
+            return self._mapping(node, schema, where, depth)
         if isinstance(node, yaml.SequenceNode):
             items = schema.get("items")
-            return [self.build(child, items, f"{where}.{i}" if where else str(i))
+            return [self.build(child, items, f"{where}.{i}" if where else str(i), depth + 1)
                     for i, child in enumerate(node.value)]
         return self._scalar(node, schema)
 
-    def _mapping(self, node: yaml.MappingNode, schema: dict, where: str) -> dict:
+    def _mapping(self, node: yaml.MappingNode, schema: dict, where: str, depth: int) -> dict:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         props = schema.get("properties", {})
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self.report.add(self.shown, line, where, "tên trường phải là chữ thường")
+                self.problem(key_node, where, "tên trường phải là chữ (ví dụ name:), không phải danh sách hay nhóm")
                 continue
             key = key_node.value
             path = f"{where}.{key}" if where else key
             if key in first_line:
-                self.report.add(self.shown, line, path,
-                                f"trường «{key}» bị lặp (dòng {line}, đã có ở dòng {first_line[key]}); chỉ giữ một")
+                self.problem(key_node, path,
+                             f"trường «{key}» bị lặp (dòng {line}, đã có ở dòng {first_line[key]}); chỉ giữ một")
                 continue
             first_line[key] = line
             self.loaded.lines[path] = line
-            value = self.build(value_node, props.get(key), path)
+            value = self.build(value_node, props.get(key), path, depth + 1)
             if value is not None:
                 out[key] = value
         return out
 
     def _scalar(self, node: yaml.ScalarNode, schema: dict) -> Any:
-        text = node.value
+        text = node.value.strip()
         plain = not node.style  # None from the Python parser, "" from libyaml
-        if plain and text in _NULLS:
+        if (plain and text in _NULLS) or not text:
             return None
         kind = schema.get("type")
         if plain and kind == "integer" and _INT.match(text):

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .checks import check_record, check_unique_ids, folder_of
-from .loader import load_file
+from .checks import check_record, check_unique_ids, folder_of, make_product, without
+from .loader import Loaded, load_file
 from .model import Product
 from .provinces import Province, Provinces
 from .report import Report
+
+UNITS = 34
+OLD_PROVINCES = 63
+RECORD_SUFFIX = ".yaml"
+IGNORED_NAMES = {".gitkeep", "README.md"}
 
 
 @dataclass
@@ -30,70 +35,129 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def find_content(start: Path | None = None) -> Path:
+    """The nearest ``content/`` folder (with provinces/) at or above *start*; ``content`` if none."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "content" / "provinces").is_dir():
+            return folder / "content"
+        if folder.name == "content" and (folder / "provinces").is_dir():
+            return folder
+    return Path("content")
+
+
+def _schema_problems(loaded: Loaded, name: str, add) -> set[str]:
+    """Report schema violations (not those the loader already reported); return the offending paths."""
+    bad = set()
+    for field, message in schema.check(loaded.data, name):
+        bad.add(field)
+        if any(field == b or field.startswith(b + ".") or b.startswith(field + ".") for b in loaded.broken):
+            continue
+        if message.startswith("thiếu trường bắt buộc") and field in loaded.lines:
+            message = f"trường «{field.rpartition('.')[2]}» đang để trống; hãy điền giá trị"
+        add(field, message)
+    return bad | loaded.broken
+
+
 def load_provinces(provinces_dir: Path, report: Report) -> Provinces:
-    """Load content/provinces/*.yaml."""
+    """Load content/provinces/*.yaml; report a missing or broken unit once, at the folder."""
     units = []
     province_schema = schema.load_schema("province")
-    files = sorted(provinces_dir.glob("*.yaml"))
-    if not files:
-        report.add(shown_path(provinces_dir), 1, "", "không có tệp tỉnh nào (cần 34 tệp content/provinces/*.yaml)")
-    for path in files:
+    for path in sorted(p for p in provinces_dir.glob("*") if p.name not in IGNORED_NAMES):
         shown = shown_path(path)
+        if path.suffix != RECORD_SUFFIX:
+            report.add(shown, 1, "", f"tệp tỉnh phải có đuôi {RECORD_SUFFIX}; tệp này bị bỏ qua")
+            continue
         loaded = load_file(path, province_schema, report, shown)
         if loaded is None:
             continue
-        problems = list(schema.check(loaded.data, "province"))
-        for field, message in problems:
+        if not isinstance(loaded.data, dict):
+            report.add(shown, 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
+            continue
+
+        def add(field, message, loaded=loaded, shown=shown):
             report.add(shown, loaded.line_of(field), field, message)
-        if not problems:
+
+        if not _schema_problems(loaded, "province", add):
             units.append(Province.from_record(loaded.data))
-    return Provinces(units)
+    provinces = Provinces(units)
+    former = {f.code for p in units for f in p.former}
+    if len(units) != UNITS or len(former) != OLD_PROVINCES:
+        report.add(shown_path(provinces_dir), 1, "",
+                   f"cần đủ {UNITS} tệp tỉnh/thành hợp lệ gồm {OLD_PROVINCES} tỉnh cũ; đang có {len(units)} "
+                   f"đơn vị, {len(former)} tỉnh cũ. Sửa các tệp tỉnh trước; chưa kiểm tra mã tỉnh của sản phẩm")
+    return provinces
 
 
 def product_files(paths: list[Path]) -> list[Path]:
-    """Every .yaml/.yml file named or found under the given paths, sorted."""
+    """Every file named or found under the given paths (any suffix: wrong ones are reported), sorted."""
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found.update(p for p in path.rglob("*") if p.is_file() and p.name not in IGNORED_NAMES
+                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.add(path)
     return sorted(found)
 
 
-def load_products(files: list[Path], provinces: Provinces, products_dir: Path, report: Report) -> list[Product]:
-    """Load and check product files; every problem goes to *report*, valid products are returned."""
+def load_products(files: list[Path], provinces: Provinces, products_dir: Path, report: Report,
+                  other_ids: dict[str, tuple[str, int]] | None = None) -> list[Product]:
+    """Load and check product files; every problem goes to *report*, fully valid products are returned.
+
+    *other_ids* are ids of records not being checked now (id -> (shown path, line)), so a new file
+    cannot take an id already in the register.
+    """
     product_schema = schema.load_schema("product")
+    complete = len(provinces) == UNITS
     products: list[Product] = []
     ids: list[tuple[str, str, int]] = []
     for path in files:
         shown = shown_path(path)
+        before = len(report)
         if not path.exists():
             report.add(shown, 1, "", "không tìm thấy tệp")
             continue
-        if path.suffix == ".yml":
-            report.add(shown, 1, "", "đuôi tệp phải là .yaml")
+        if path.suffix != RECORD_SUFFIX:
+            report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
+                                     f"đổi tên thành «{path.name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
+            continue
         loaded = load_file(path, product_schema, report, shown)
-        if loaded is None or not isinstance(loaded.data, dict):
-            if loaded is not None:
-                report.add(shown, 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
+        if loaded is None:
             continue
-        if isinstance(loaded.data.get("id"), str):
-            ids.append((loaded.data["id"], shown, loaded.line_of("id")))
-        problems = list(schema.check(loaded.data, "product"))
-        for field, message in problems:
+        if not isinstance(loaded.data, dict):
+            report.add(shown, 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
+            continue
+
+        def add(field, message, loaded=loaded, shown=shown):
             report.add(shown, loaded.line_of(field), field, message)
-        if problems:
-            continue
+
+        bad = _schema_problems(loaded, "product", add)
+        if isinstance(loaded.data.get("id"), str) and "id" not in bad:
+            ids.append((loaded.data["id"], shown, loaded.line_of("id")))
         folder = folder_of(path, products_dir)
         if folder == "":
-            report.add(shown, 1, "province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
-        product = check_record(loaded, provinces, report, shown, folder or None)
-        if product is not None:
-            products.append(product)
-    check_unique_ids(ids, report)
+            add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
+        check_record(loaded, without(loaded.data, bad), provinces if complete else None, add, folder or None)
+        if len(report) == before and complete:
+            products.append(make_product(loaded, provinces))
+    clashing = check_unique_ids(ids, report, other_ids or {})
+    products = [p for p in products if p.id not in clashing]
     products.sort(key=lambda p: (p.sort, p.id))
     return products
+
+
+def register_ids(products_dir: Path, exclude: set[Path]) -> dict[str, tuple[str, int]]:
+    """Ids of every record under *products_dir* except *exclude*, read quickly (no validation)."""
+    report = Report()
+    ids = {}
+    for path in product_files([products_dir]):
+        if path.resolve() in exclude or path.suffix != RECORD_SUFFIX:
+            continue
+        loaded = load_file(path, {}, report, shown_path(path))
+        if loaded is not None and isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
+            ids.setdefault(loaded.data["id"], (shown_path(path), loaded.line_of("id")))
+    return ids
 
 
 def load_register(content_dir: Path, report: Report | None = None) -> tuple[Register, Report]:

@@ -71,7 +71,10 @@ def _explain(error: ValidationError) -> Iterator[tuple[str, str]]:
     elif kind == "type":
         wanted = error.validator_value
         wanted_name = _TYPE_NAMES.get(wanted, wanted) if isinstance(wanted, str) else " hoặc ".join(_TYPE_NAMES.get(w, w) for w in wanted)
-        yield where, f"phải là {wanted_name}, không phải «{_show(value)}»"
+        if wanted in ("integer", "number") and isinstance(value, str) and value.replace(".", "", 1).isdigit():
+            yield where, f"phải là {wanted_name}: bỏ dấu ngoặc kép (viết {value}, không phải \"{value}\")"
+        else:
+            yield where, f"phải là {wanted_name}, không phải «{_show(value)}»"
     elif kind == "enum":
         yield where, custom or f"giá trị «{_show(value)}» không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
     elif kind == "format" and error.validator_value == "date":
