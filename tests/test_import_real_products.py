@@ -351,13 +351,16 @@ def records_by_ref(content: Path) -> dict[str, tuple[Path, dict]]:
 
 def test_import_writes_valid_records(tree, tmp_path):
     source = write_csv(tmp_path / "real_products.csv", ROWS)
-    assert rp.write_all(source, tree) == len(ROWS)
+    assert rp.write_all(source, tree) == len(ROWS) - 1  # RP0057 and RP0066 are one product
     register, report = load_register(tree)
     assert report.lines() == []
-    assert len(register.products) == len(ROWS)
+    assert len(register.products) == len(ROWS) - 1
     written = records_by_ref(tree)
-    assert written["RP0057"][1]["id"] == "24-vu-sua-tan-yen"
-    assert written["RP0066"][1]["id"] == "24-vu-sua-tan-yen-rp0066"
+    merged = written["RP0057, RP0066"][1]
+    assert merged["id"] == "24-vu-sua-tan-yen"
+    assert merged["history"] == [{"decided_on": dt.date(2021, 8, 26), "year": 2021, "batch": "đợt 1",
+                                  "authority": "UBND tỉnh Bắc Giang", "stars": 4}]
+    assert merged["certification"]["year"] == 2024 and merged["certification"]["kind"] == "re-evaluation"
     path, proposal = written["RP0129"]
     assert path.relative_to(tree) == Path("products/86-vinh-long/86-trai-sau-rieng-cap-dong.yaml")
     assert list(proposal) == ["id", "name", "province", "province_at_recognition", "district", "commune", "group",
@@ -383,7 +386,7 @@ def test_reimport_keeps_ids_and_moves_nothing(tree, tmp_path):
     source = write_csv(tmp_path / "real_products.csv", ROWS)
     rp.write_all(source, tree)
     before = {ref: (path, data["id"]) for ref, (path, data) in records_by_ref(tree).items()}
-    renamed = [row[:1] + ["Vú sữa Tân Yên loại 1"] + row[2:] if row[0] == "RP0057" else row for row in ROWS]
+    renamed = [row[:1] + ["Trái sầu riêng cấp đông loại 1"] + row[2:] if row[0] == "RP0129" else row for row in ROWS]
     rp.write_all(write_csv(tmp_path / "again.csv", list(reversed(renamed))), tree)
     after = {ref: (path, data["id"]) for ref, (path, data) in records_by_ref(tree).items()}
     assert after == before

@@ -23,8 +23,8 @@ from ..yamlwrite import dump, write_atomic
 
 MAX_ID = 70
 KEY_ORDER = ("id", "name", "province", "province_at_recognition", "district", "commune", "address", "group",
-             "subgroup", "product_set", "stars", "proposed_stars", "score", "producer", "certification", "status",
-             "status_change", "sources", "as_published")
+             "subgroup", "product_set", "stars", "proposed_stars", "score", "producer", "certification", "history",
+             "status", "status_change", "sources", "as_published")
 AS_PUBLISHED_ORDER = ("ref", "stars", "year", "decision", "status", "group", "producer_kind", "note")
 
 # Names of the 26 product sets of Decision 148/QĐ-TTg (column bo_san_pham of product_groups_148.csv).
@@ -398,6 +398,69 @@ def base_id(province_code: str, name: str) -> str:
     return f"{province_code}-{slug}" if slug else ""
 
 
+def product_groups(rows: list[dict]) -> list[list[dict]]:
+    """Rows grouped by product (same current unit, same name ignoring case and diacritics), oldest first.
+
+    A product re-recognised after 36 months appears once per recognition in the sources.
+    """
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["province_code_34"], fold(row["product_name"])), []).append(row)
+    return [sorted(g, key=lambda r: (parse_year(r["year"])[0] or 0, r["id"])) for g in groups.values()]
+
+
+def earlier_recognitions(note: str) -> list[dict]:
+    """Earlier recognitions a note mentions: ``also 4 sao 2021``, ``also among 4-sao list of 2021`` -> history."""
+    found = re.search(r"also (?:among )?([345])[ -]sao(?: list of)? (\d{4})", note)
+    return [{"year": int(found[2]), "stars": int(found[1])}] if found else []
+
+
+def history_entry(record: dict) -> dict:
+    """The decision of an older record, as an item of a newer record's ``history``."""
+    cert = record.get("certification", {})
+    keys = ("decision", "decided_on", "year", "batch", "authority", "kind", "expires_on")
+    entry = {k: cert[k] for k in keys if k in cert}
+    for key in ("stars", "score"):
+        if key in record:
+            entry[key] = record[key]
+    return entry
+
+
+def merge_records(records: list[dict]) -> dict:
+    """One record for a product from its records oldest first: the newest is current, earlier ones history."""
+    merged = dict(records[-1])
+    for older in reversed(records[:-1]):  # facts only an older source gave are kept
+        for key in ("district", "commune", "address", "group", "subgroup", "product_set"):
+            if key in older and key not in merged:
+                merged[key] = older[key]
+        producer = {**older.get("producer", {}), **merged.get("producer", {})}
+        if producer:
+            merged["producer"] = producer
+    history = [history_entry(r) for r in records[:-1]]
+    notes = [h for h in earlier_recognitions(merged.get("as_published", {}).get("note", ""))
+             if not any(e.get("year") == h["year"] for e in history)]
+    history = sorted(history + notes, key=lambda h: (h.get("decided_on") or "", h.get("year") or 0))
+    if not history:
+        return merged
+    merged["history"] = history
+    cert = dict(merged.get("certification", {}))
+    before, now = history[-1].get("stars"), merged.get("stars")
+    if "kind" not in cert and before and now:
+        cert["kind"] = "re-evaluation" if now == before else "upgrade" if now > before else "downgrade"
+    merged["certification"] = cert
+    merged["sources"] = list(dict.fromkeys(u for r in records for u in r["sources"]))
+    published: dict[str, str] = {}
+    for record in records:
+        for key, value in record.get("as_published", {}).items():
+            published.setdefault(key, [])
+            published[key].append((record["as_published"]["ref"], value))
+    merged["as_published"] = {
+        key: ", ".join(v for _, v in values) if key == "ref" else
+        (values[0][1] if len({v for _, v in values}) == 1 else " | ".join(f"{ref}: {v}" for ref, v in values))
+        for key, values in published.items()}
+    return {k: merged[k] for k in KEY_ORDER if k in merged}
+
+
 def choose_id(row: dict, taken: set[str], known: dict[str, str]) -> str:
     """Id for *row*: the id already given to its ref, else the base id, else base id + ``-<ref>``."""
     if row["id"] in known:
@@ -421,6 +484,11 @@ def existing_records(products_dir: Path) -> dict[Path, tuple[str, str | None]]:
     return found
 
 
+def _refs(ref: str | None) -> list[str]:
+    """The CSV ids a record was made from (``RP0053, RP0065``)."""
+    return [r.strip() for r in ref.split(",")] if ref else []
+
+
 def write_all(csv_path: Path, content_dir: Path) -> int:
     """Write one record per CSV row into content_dir/products/<province folder>/<id>.yaml; returns how many."""
     report = Report()
@@ -429,18 +497,23 @@ def write_all(csv_path: Path, content_dir: Path) -> int:
         raise ValueError("\n".join(str(p) for p in report.problems))
     products_dir = content_dir / "products"
     existing = existing_records(products_dir)
-    known = {ref: ident for ident, ref in existing.values() if ref}
-    old_paths = {ref: path for path, (_, ref) in existing.items() if ref}
+    known = {r: ident for ident, ref in existing.values() for r in _refs(ref)}
+    old_paths = {r: path for path, (_, ref) in existing.items() for r in _refs(ref)}
     taken = {ident for ident, _ in existing.values()}
-    rows = read_rows(csv_path)
-    for row in rows:
-        unit = provinces.by_code.get(row["province_code_34"])
+    groups = product_groups(read_rows(csv_path))
+    used: set[str] = set()  # ids given in this run: two groups never share one
+    for group in groups:
+        first = group[0]
+        unit = provinces.by_code.get(first["province_code_34"])
         if unit is None:
-            raise ValueError(f"{row['id']}: mã tỉnh «{row['province_code_34']}» không có trong content/provinces")
-        record_id = choose_id(row, taken, known)
+            raise ValueError(f"{first['id']}: mã tỉnh «{first['province_code_34']}» không có trong content/provinces")
+        record_id = next((known[r["id"]] for r in group if r["id"] in known and known[r["id"]] not in used), None)
+        record_id = record_id or choose_id(first, taken | used, {})
+        used.add(record_id)
         taken.add(record_id)
         path = products_dir / unit.folder / f"{record_id}.yaml"
-        write_atomic(path, dump(build_record(row, record_id)))
-        if row["id"] in old_paths and old_paths[row["id"]] != path:
-            old_paths[row["id"]].unlink()
-    return len(rows)
+        write_atomic(path, dump(merge_records([build_record(row, record_id) for row in group])))
+        for row in group:
+            if row["id"] in old_paths and old_paths[row["id"]] != path and old_paths[row["id"]].exists():
+                old_paths[row["id"]].unlink()
+    return len(groups)
