@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 SITE_STAMP := $(VENV)/.site-installed
 TEST_STAMP := $(VENV)/.test-installed
 CHROMIUM := /usr/bin/chromium
+PORT   ?= 8000
 
 .PHONY: site test serve validate chromium clean
 
@@ -28,10 +29,10 @@ site: $(SITE_STAMP)
 validate: $(SITE_STAMP)
 	$(BIN)/ocop validate
 
-## serve: serve output/ on http://localhost:8000/
+## serve: serve output/ on http://localhost:$(PORT)/ (default 8000), with the site's 404 page
 serve:
 	@test -f output/index.html || $(MAKE) site
-	$(BIN)/ocop serve
+	$(BIN)/ocop serve --port $(PORT)
 
 ## chromium: Debian's Chromium for the browser tests (installed once, as root or with sudo)
 chromium:

@@ -17,6 +17,7 @@ from . import site
 from .lifecycle import STATUSES
 from .model import GROUPS
 from .register import load_register
+from .schema import field_titles
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class OcopGenerator(Generator):
         self.today = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
         self.env.globals.update({
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
-            "provinces": register.provinces,
+            "provinces": register.provinces, "FIELD_TITLES": field_titles(),
         })
 
     def generate_output(self, writer) -> None:
