@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .checks import check_record, check_unique_ids, folder_of
+from .checks import check_former_ids, check_record, check_unique_ids, folder_of
 from .loader import load_file
 from .model import Product
 from .provinces import Province, Provinces
@@ -66,6 +66,7 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
     product_schema = schema.load_schema("product")
     products: list[Product] = []
     ids: list[tuple[str, str, int]] = []
+    formers: list[tuple[str, str, str, int]] = []
     for path in files:
         shown = shown_path(path)
         if not path.exists():
@@ -91,7 +92,9 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
         product = check_record(loaded, provinces, report, shown, folder or None)
         if product is not None:
             products.append(product)
+            formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
     check_unique_ids(ids, report)
+    check_former_ids(formers, {ident for ident, _, _ in ids}, report)
     products.sort(key=lambda p: (p.sort, p.id))
     return products
 
