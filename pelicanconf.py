@@ -1,5 +1,7 @@
 """Pelican settings for the OCOP register (development: relative links)."""
 
+import os
+
 from jinja2 import StrictUndefined
 
 AUTHOR = "Sổ đăng ký OCOP mở"
@@ -10,6 +12,9 @@ THEME = "theme"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
 RELATIVE_URLS = True
+# The published address, for what must be absolute even in a local build: canonical links, Open Graph,
+# JSON-LD, the Atom feed, the data package and the API description.
+PUBLIC_SITEURL = os.environ.get("OCOP_SITEURL", "https://ocop-register.github.io")
 
 # Every page comes from the register plugin; Pelican's own blog machinery is switched off.
 PLUGINS = ["ocop.pelican_plugin"]

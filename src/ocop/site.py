@@ -13,8 +13,11 @@ from typing import Any, Iterator
 import markdown
 import nh3
 
+from .history import Change, History
+from .jsonld import product_jsonld
 from .model import GROUPS, STATUS_LABELS, Product, group_url, province_url
 from .register import Register
+from .schema import field_titles
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
@@ -54,8 +57,26 @@ def counts(products: list[Product], today: dt.date) -> dict[str, Any]:
     }
 
 
-def pages(register: Register, today: dt.date) -> Iterator[Page]:
+def show_value(value: Any) -> str:
+    """A field value as the change history shows it: short, «(trống)» when absent."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def history_rows(changes: list[Change]) -> list[dict[str, Any]]:
+    """Changes of one record for its page: the change and (field title, old, new) display strings."""
+    titles = field_titles("product")
+    return [{"change": c, "fields": [(titles.get(f.field, f.field), show_value(f.old), show_value(f.new))
+                                     for f in c.fields]} for c in changes]
+
+
+def pages(register: Register, today: dt.date, history: History | None = None, site_url: str = "") -> Iterator[Page]:
     """Every HTML page of the site."""
+    history = history or History()
     products = register.products
     by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
     for product in products:
@@ -86,6 +107,8 @@ def pages(register: Register, today: dt.date) -> Iterator[Page]:
     for product in products:
         yield Page(f"{product.url}index.html", "product.html", {
             "product": product, "description_html": render_markdown(product.description),
+            "history": history_rows(history.changes_of(product.id)),
+            "jsonld": product_jsonld(product, today, site_url),
         }, product.url)
     yield Page("404.html", "404.html", {}, "404.html")
 

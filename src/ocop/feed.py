@@ -1,0 +1,78 @@
+"""Atom feed of the register's changes: one entry per commit that touched records, newest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from .history import Commit, History
+from .register import Register
+from .schema import field_titles
+
+ATOM = "http://www.w3.org/2005/Atom"
+PATH = "feeds/thay-doi.atom.xml"
+LIMIT = 100
+
+
+def _names(register: Register, history: History) -> dict[str, str]:
+    """Name of every id, deleted records included (their last readable version)."""
+    names = {}
+    for lineage in history.lineages.values():
+        for _change, data in lineage.versions:
+            if data and isinstance(data.get("name"), str):
+                names[lineage.id] = data["name"]
+    names.update({p.id: p.name for p in register.products})
+    return names
+
+
+def _entry_html(commit: Commit, names: dict[str, str], live: set[str], site_url: str) -> str:
+    titles = field_titles("product")
+    items = []
+    for change in commit.changes:
+        name = html.escape(names.get(change.id, change.id))
+        link = f'<a href="{html.escape(site_url)}/san-pham/{change.id}/">{name}</a>' if change.id in live else name
+        fields = ", ".join(html.escape(titles.get(f, f)) for f in change.field_names)
+        extra = f" (mã cũ {html.escape(change.old_id)})" if change.old_id else ""
+        items.append(f"<li>{link}: {html.escape(change.action_label)}{extra}{': ' + fields if fields else ''}</li>")
+    return f"<p>{len(commit.changes)} hồ sơ thay đổi.</p><ul>{''.join(items)}</ul>"
+
+
+def atom(register: Register, history: History, site_url: str, updated: dt.datetime) -> str:
+    """The feed as text. *updated* is used only when the history is empty (no commit to date it by)."""
+    host = urlsplit(site_url).hostname or "ocop-register.invalid"
+    names, live = _names(register, history), {p.id for p in register.products}
+    commits = list(reversed(history.commits))[:LIMIT]
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "vi"})
+
+    def sub(parent, tag, text=None, **attrs):
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    sub(feed, "title", "Sổ đăng ký OCOP mở — thay đổi dữ liệu")
+    sub(feed, "subtitle", "Mỗi mục là một lần sửa sổ đăng ký (một commit git): hồ sơ nào, trường nào.")
+    sub(feed, "id", f"{site_url}/{PATH}")
+    sub(feed, "link", rel="self", type="application/atom+xml", href=f"{site_url}/{PATH}")
+    sub(feed, "link", rel="alternate", type="text/html", href=f"{site_url}/")
+    sub(feed, "updated", commits[0].date if commits else updated.isoformat(timespec="seconds"))
+    author = sub(feed, "author")
+    sub(author, "name", "Sổ đăng ký OCOP mở")
+    sub(feed, "rights", "Dữ liệu: CC BY 4.0 — ghi nguồn «Sổ đăng ký OCOP mở» và các nguồn trong từng hồ sơ")
+    for commit in commits:
+        entry = sub(feed, "entry")
+        sub(entry, "title", commit.message or commit.sha[:10])
+        sub(entry, "id", f"tag:{host},2025:commit/{commit.sha}")
+        sub(entry, "updated", commit.date)
+        who = sub(entry, "author")
+        sub(who, "name", commit.author or "?")
+        if len(commit.changes) == 1 and commit.changes[0].id in live:
+            sub(entry, "link", rel="alternate", type="text/html", href=f"{site_url}/san-pham/{commit.changes[0].id}/")
+        else:
+            sub(entry, "link", rel="alternate", type="text/html", href=f"{site_url}/")
+        sub(entry, "content", _entry_html(commit, names, live, site_url), type="html")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
