@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
+import yaml
 from frictionless import validate as validate_package
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_openapi
@@ -351,3 +352,20 @@ def test_xlsx_is_dated_from_the_last_commit(site):
         assert {i.date_time for i in archive.infolist()} == {(2025, 1, 4, 2, 0, 0)}
         core = archive.read("docProps/core.xml").decode()
     assert "2025-01-04T02:00:00Z" in core
+
+
+def test_readme_and_citation_describe_what_is_built(site):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for table in ("products", "certifications", "changes"):
+        assert f"`data/{table}." in readme
+    for name in ("ocop-register.xlsx", "datapackage.json", "SHA256SUMS", "api/v1/index.json", "api/v1/openapi.json",
+                 "api/v1/products/<id>.json", "api/v1/provinces/<code>.json", "feeds/thay-doi.atom.xml"):
+        assert name in readme, name
+        pattern = name.replace("<id>", "*").replace("<code>", "*")
+        assert [*site.glob(pattern), *site.glob(f"data/{pattern}")], name
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "dataset"
+    assert citation["title"] and citation["authors"] and citation["message"]
+    assert citation["license"] == read_json(site / "data" / "datapackage.json")["licenses"][0]["name"]
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert "CC BY 4.0" in (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")

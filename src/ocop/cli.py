@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
     build.add_argument("--settings", default="pelicanconf.py")
     build.add_argument("--output", default="output")
-    build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD), mặc định hôm nay")
+    build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
+                       "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")
     build.set_defaults(func=_build)
     args = parser.parse_args(argv)
     return args.func(args)
