@@ -92,8 +92,9 @@ def test_tables_have_the_same_rows_in_every_format(site):
         from_json = read_json(data / f"{table}.json")
         lines = [json.loads(line) for line in (data / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()]
         assert lines == from_json
-        sheet = openpyxl.load_workbook(data / "ocop-register.xlsx", read_only=True)[table]
-        rows = list(sheet.iter_rows(values_only=True))
+        book = openpyxl.load_workbook(data / "ocop-register.xlsx", read_only=True)
+        rows = list(book[table].iter_rows(values_only=True))
+        book.close()
         assert list(rows[0]) == list(from_json[0])
         assert len(rows) - 1 == len(from_json)
     products = {row["id"]: row for row in read_json(data / "products.json")}
@@ -313,6 +314,15 @@ def test_old_urls_redirect(site, old):
     assert f'<link rel="canonical" href="https://ocop-register.github.io/san-pham/{HONEY_NEW}/">' in html
     assert f'location.replace("../{HONEY_NEW}/"' in html
     assert old not in (site / "sitemap.xml").read_text(encoding="utf-8").replace(HONEY_NEW, "")
+
+
+def test_a_deleted_record_leaves_a_page_at_its_address(site, repo):
+    html = (site / "san-pham" / "96-tom-kho" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Tôm khô</h1>" in html and '<meta name="robots" content="noindex">' in html
+    assert "đã bị xoá khỏi sổ đăng ký ngày 04/01/2025" in html and "Xoá tôm khô (trùng)" in html
+    assert read_json(site / "api" / "v1" / "index.json")["removed"] == [
+        {"id": "96-tom-kho", "name": "Tôm khô", "removed_on": "2025-01-04", "commit": repo.repo.head.commit.hexsha}]
+    assert "96-tom-kho" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_atom_feed_is_well_formed(site):

@@ -19,6 +19,7 @@ from .export import DATA_LICENSE, english, json_bytes
 from .history import ACTIONS, Change, History
 from .model import GROUPS, STATUS_LABELS, Product
 from .provinces import Province
+from .redirects import Removed
 from .register import Register
 
 VERSION = "v1"
@@ -63,7 +64,8 @@ def province_document(province: Province, products: list[Product], today: dt.dat
             "products": [summary(p, today) for p in sorted(products, key=lambda p: p.id)]}
 
 
-def index_document(register: Register, history: History, today: dt.date, redirects: dict[str, str]) -> dict:
+def index_document(register: Register, history: History, today: dt.date, redirects: dict[str, str],
+                   removed: list[Removed]) -> dict:
     counts: dict[str, int] = {p.code: 0 for p in register.provinces}
     for product in register.products:
         counts[product.province.code] += 1
@@ -80,6 +82,7 @@ def index_document(register: Register, history: History, today: dt.date, redirec
         "provinces": [{"code": p.code, "name": p.name, "count": counts[p.code], "api": f"provinces/{p.code}.json"}
                       for p in register.provinces],
         "former_ids": dict(sorted(redirects.items())),
+        "removed": [{"id": r.id, "name": r.name, "removed_on": r.removed_on, "commit": r.commit} for r in removed],
     }
 
 
@@ -219,7 +222,7 @@ def openapi_document(site_url: str) -> dict:
             "Index": {
                 "type": "object", "additionalProperties": False,
                 "required": ["api_version", "title", "license", "as_of", "commit", "count", "openapi", "datapackage",
-                             "products", "provinces", "former_ids"],
+                             "products", "provinces", "former_ids", "removed"],
                 "properties": {
                     "api_version": {"const": VERSION},
                     "title": {"type": "string"},
@@ -236,16 +239,22 @@ def openapi_document(site_url: str) -> dict:
                                        "api": {"type": "string", "pattern": "^provinces/[0-9]{2}\\.json$"}}}},
                     "former_ids": {"type": "object", "description": "Mã cũ → mã hiện tại / former id → current id",
                                    "additionalProperties": {"type": "string"}},
+                    "removed": {"type": "array", "description": "Hồ sơ đã xoá khỏi sổ / records deleted from the register",
+                                "items": {"type": "object", "additionalProperties": False,
+                                          "required": ["id", "name", "removed_on", "commit"],
+                                          "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                                         "removed_on": {"type": "string", "format": "date"},
+                                                         "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}}},
                 }},
         }},
     }
 
 
 def api_files(register: Register, history: History, today: dt.date, site_url: str,
-              redirects: dict[str, str]) -> dict[str, bytes]:
+              redirects: dict[str, str], removed: list[Removed] = ()) -> dict[str, bytes]:
     """Every file of api/v1/ by path relative to it."""
     files = {"openapi.json": json_bytes(openapi_document(site_url)),
-             "index.json": json_bytes(index_document(register, history, today, redirects))}
+             "index.json": json_bytes(index_document(register, history, today, redirects, list(removed)))}
     by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
     for product in register.products:
         by_province[product.province.code].append(product)
@@ -257,8 +266,8 @@ def api_files(register: Register, history: History, today: dt.date, site_url: st
 
 
 def write_api(folder: Path, register: Register, history: History, today: dt.date, site_url: str,
-              redirects: dict[str, str]) -> dict[str, bytes]:
-    files = api_files(register, history, today, site_url, redirects)
+              redirects: dict[str, str], removed: list[Removed] = ()) -> dict[str, bytes]:
+    files = api_files(register, history, today, site_url, redirects, removed)
     for rel, data in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)

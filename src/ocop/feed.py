@@ -18,11 +18,7 @@ LIMIT = 100
 
 def _names(register: Register, history: History) -> dict[str, str]:
     """Name of every id, deleted records included (their last readable version)."""
-    names = {}
-    for lineage in history.lineages.values():
-        for _change, data in lineage.versions:
-            if data and isinstance(data.get("name"), str):
-                names[lineage.id] = data["name"]
+    names = {ident: name for ident in history.lineages if (name := history.last_name(ident))}
     names.update({p.id: p.name for p in register.products})
     return names
 

@@ -123,6 +123,13 @@ class History:
     def deleted(self) -> list[Lineage]:
         return [lin for lin in self.lineages.values() if lin.deleted]
 
+    def last_name(self, product_id: str) -> str | None:
+        """The name in the last readable version of a record (for deleted ones)."""
+        lineage = self.lineages.get(product_id)
+        names = [data["name"] for _c, data in (lineage.versions if lineage else [])
+                 if data and isinstance(data.get("name"), str)]
+        return names[-1] if names else None
+
     def all_changes(self) -> list[Change]:
         """Every change of every record, oldest first."""
         return [c for commit in self.commits for c in commit.changes]
@@ -224,6 +231,13 @@ def read_history(content_dir: Path) -> History:
     if opened is None:
         return History()
     repo, rel = opened
+    try:
+        return _read(repo, rel)
+    finally:
+        repo.close()  # ends the persistent git cat-file processes
+
+
+def _read(repo, rel: PurePosixPath) -> History:
     head = repo.head.commit
     history = History(head=head.hexsha, head_date=head.committed_datetime.isoformat())
     active: dict[str, Lineage] = {}  # by current path
