@@ -379,3 +379,11 @@ def test_readme_and_citation_describe_what_is_built(site):
     assert citation["license"] == read_json(site / "data" / "datapackage.json")["licenses"][0]["name"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert "CC BY 4.0" in (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")
+
+
+def test_open_data_page_links_every_download(site, repo):
+    html = (site / "du-lieu" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<li><a href="\.\./([^"]+)">', html)
+    assert len(links) == 10 and all((site / link).is_file() for link in links), links
+    assert f"commit <code>{repo.repo.head.commit.hexsha[:12]}</code>" in html
+    assert 'href="../du-lieu/"' in (site / "sao" / "index.html").read_text(encoding="utf-8")

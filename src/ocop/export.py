@@ -33,6 +33,19 @@ FORMATS = ("csv", "json", "jsonl")
 XLSX_NAME = "ocop-register.xlsx"
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
+# Every download, as the site's «Dữ liệu mở» page lists it.
+DOWNLOADS = [
+    ("data/products.csv", "Sản phẩm: mỗi dòng một sản phẩm, mọi trường của hồ sơ và giá trị tính ra (CSV, mở được bằng Excel)"),
+    ("data/certifications.csv", "Lịch sử chứng nhận: mỗi trạng thái chứng nhận hồ sơ từng ghi, theo lịch sử git (CSV)"),
+    ("data/changes.csv", "Lịch sử thay đổi: mỗi lần sửa một hồ sơ — khi nào, ai, trường nào (CSV)"),
+    ("data/ocop-register.xlsx", "Cả ba bảng trong một tệp Excel, kèm trang «fields» giải thích từng cột"),
+    ("data/products.json", "Bảng sản phẩm dạng JSON (cũng có certifications.json, changes.json và bản .jsonl)"),
+    ("data/datapackage.json", "Mô tả gói dữ liệu (Frictionless): mọi tệp, mọi cột, kiểu, giấy phép, nguồn"),
+    ("data/SHA256SUMS", "Mã băm SHA-256 của mọi tệp, kiểm tra bằng sha256sum -c SHA256SUMS"),
+    ("api/v1/index.json", "API JSON tĩnh: danh sách sản phẩm và tỉnh; từng sản phẩm ở api/v1/products/<mã>.json"),
+    ("api/v1/openapi.json", "Mô tả API theo OpenAPI 3.1"),
+    ("feeds/thay-doi.atom.xml", "Nguồn tin Atom: các lần sửa sổ gần đây"),
+]
 _TYPES = {"string": "string", "integer": "integer", "number": "number", "array": "array", "boolean": "boolean"}
 _MEDIA = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import markdown
 import nh3
 
+from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .model import GROUPS, STATUS_LABELS, Product, group_url, province_url
@@ -110,6 +111,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
             "history": history_rows(history.changes_of(product.id)),
             "jsonld": product_jsonld(product, today, site_url),
         }, product.url)
+    yield Page("du-lieu/index.html", "data.html", {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
     yield Page("404.html", "404.html", {}, "404.html")
 
 
