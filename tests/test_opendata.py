@@ -283,7 +283,7 @@ def test_script_end_tag_in_a_name_cannot_break_the_page(site):
     assert graph["name"] == NASTY
     assert html.lower().count("<script") == 1 and "<script>window.pwned" not in html
     assert "\\u003c/script\\u003e\\u003cscript\\u003ewindow.pwned" in html
-    assert f'<meta property="og:title" content="Trà &lt;/script&gt;&lt;script&gt;window.pwned = 1' in html
+    assert '<meta property="og:title" content="Trà &lt;/script&gt;&lt;script&gt;window.pwned = 1' in html
 
 
 def test_open_graph_tags(site):
