@@ -1,5 +1,7 @@
 """Pelican settings for the OCOP register (development: relative links)."""
 
+import os
+
 from jinja2 import StrictUndefined
 
 AUTHOR = "Sổ đăng ký OCOP mở"
@@ -10,6 +12,9 @@ THEME = "theme"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
 RELATIVE_URLS = True
+# The published address, for what must be absolute even in a local build: canonical links, Open Graph,
+# JSON-LD, the Atom feed, the data package, the API description and the QR codes on product labels.
+PUBLIC_SITEURL = os.environ.get("OCOP_SITEURL", "https://ocop-register.github.io")
 
 # Every page comes from the register plugin; Pelican's own blog machinery is switched off.
 PLUGINS = ["ocop.pelican_plugin"]
@@ -34,8 +39,3 @@ JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_
 import logging  # noqa: E402
 
 LOG_FILTER = [(logging.WARN, "Docutils has no localization for '%s'. Using 'en' instead.")]
-
-# Public address of the register: QR codes on product labels point here. Set OCOP_PUBLIC_URL when deploying.
-import os  # noqa: E402
-
-OCOP_PUBLIC_URL = os.environ.get("OCOP_PUBLIC_URL", "https://ocop-register.github.io")

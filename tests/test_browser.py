@@ -1,43 +1,25 @@
 """The built site in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
-import threading
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import FIXTURE, ROOT
+from conftest import FIXTURE, ROOT, serving
 from ocop.pelican_plugin import build_site
 from ocop.register import load_register
-from ocop.serve import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+def built(tmp_path_factory, today):
+    out = tmp_path_factory.mktemp("site")
+    register, report = load_register(FIXTURE)
+    assert report.ok, report.lines()
+    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", today)
+    return out
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The fixture register built and served on loopback; yields its base URL."""
-    out = tmp_path_factory.mktemp("site")
-    register, report = load_register(FIXTURE)
-    assert report.ok
-    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", "2026-12-03")
-    server = make_server(out, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make chromium` (make test does it)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with serving(built(tmp_path_factory, "2026-12-03")) as base:
+        yield base
 
 
 def test_home_to_province_to_product(served, browser):
@@ -81,14 +63,9 @@ def test_unknown_verification_code_gets_a_clear_page(served, browser):
 @pytest.fixture(scope="module")
 def served_in_the_past(tmp_path_factory):
     """The fixture register built as of 2023-06-01 (before Mứt dâu's 2024-01-17 expiry)."""
-    out = tmp_path_factory.mktemp("old-site")
-    register, _ = load_register(FIXTURE)
-    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", "2023-06-01")
-    server = make_server(out, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    server.shutdown()
-    server.server_close()
+    out = built(tmp_path_factory, "2023-06-01")
+    with serving(out) as base:
+        yield base, out
 
 
 def test_page_built_in_the_past_turns_expired_by_itself(served_in_the_past, browser):

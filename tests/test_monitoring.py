@@ -89,7 +89,7 @@ def test_report_bad_arguments(capsys, args, message):
 def test_feeds_and_calendar(products):
     items = feeds.notices(products, D("2027-01-01"))
     assert [n.uid for n in items] == ["68-nho-bong-lai-farm/expires/2027-03-13", "96-tom-kho-ca-mau/revoked"]
-    atom = feeds.atom("OCOP", "https://x.vn", "https://x.vn/giam-sat/canh-bao.atom", items)
+    atom = feeds.atom("OCOP", "https://x.vn", "https://x.vn/giam-sat/canh-bao.atom", items, D("2027-01-01"))
     root = ET.fromstring(atom)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.find("a:title", ns).text for e in root.findall("a:entry", ns)] == [
@@ -109,3 +109,8 @@ def test_qr_code_decodes_to_the_verification_url():
     svg, png = qr_files(url)
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [url]
     assert svg.startswith(b"<svg") and url.encode() in svg
+
+
+def test_empty_feed_is_dated_by_the_as_of_day():
+    atom = feeds.atom("OCOP", "https://x.vn", "https://x.vn/a.atom", [], D("2027-01-01"))
+    assert ET.fromstring(atom).find("{http://www.w3.org/2005/Atom}updated").text == "2027-01-01T00:00:00+00:00"

@@ -141,6 +141,23 @@ def check_unique_ids(entries: list[tuple[str, str, int]], report: Report,
     return clashing
 
 
+def check_former_ids(entries: list[tuple[str, str, str, int]], live: set[str], report: Report) -> None:
+    """Former ids keep old links working: *entries* are (former id, owner id, shown path, line).
+
+    A former id may not be a live id (the old link would be ambiguous) nor belong to two records.
+    """
+    owner: dict[str, str] = {}
+    for former, ident, shown, line in entries:
+        if former in live:
+            what = "chính mã hiện tại của hồ sơ" if former == ident else "mã của một hồ sơ đang có"
+            report.add(shown, line, "former_ids", f"mã cũ «{former}» trùng {what}; mã cũ phải là mã không còn dùng")
+        elif former in owner and owner[former] != ident:
+            report.add(shown, line, "former_ids", f"mã cũ «{former}» đã được hồ sơ «{owner[former]}» khai; "
+                                                  "mỗi mã cũ chỉ thuộc một hồ sơ")
+        else:
+            owner.setdefault(former, ident)
+
+
 def folder_of(path: Path, products_dir: Path) -> str | None:
     """Province folder of a product file under *products_dir* ('' if directly inside), else None."""
     try:

@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
     build.add_argument("--settings", default="pelicanconf.py")
     build.add_argument("--output", default="output")
-    build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD), mặc định hôm nay")
+    build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
+                       "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")
     build.set_defaults(func=_build)
     report = sub.add_parser("report", help="số liệu giám sát: theo hạng sao, ngành, tình trạng; sắp hết hạn; thu hồi")
     report.add_argument("--province", help="mã hoặc tên tỉnh/thành (mặc định: toàn quốc)")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+import html
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-import feedgenerator
 from icalendar import Alarm, Calendar, Event
 
+from .feed import Entry, document
 from .lifecycle import STATUSES
 from .model import Product
 
@@ -53,17 +54,14 @@ def notices(products: list[Product], today: dt.date) -> list[Notice]:
     return sorted(items, key=lambda n: (n.day, n.uid), reverse=True)
 
 
-def atom(title: str, site_url: str, feed_url: str, items: list[Notice]) -> str:
-    """An Atom feed of *items*; its updated date is the newest entry's, so the file is reproducible."""
-    feed = feedgenerator.Atom1Feed(title=title, link=site_url or "/", description=title, language="vi",
-                                   feed_url=feed_url, feed_guid=feed_url or title)
-    for item in items:
-        when = dt.datetime.combine(item.day, dt.time(), tzinfo=dt.timezone.utc)
-        feed.add_item(title=item.title, link=f"{site_url}/{item.product.url}", description=item.text,
-                      unique_id=f"tag:ocop-register,{item.day.year}:{item.uid}", pubdate=when, updateddate=when)
-    out = io.StringIO()
-    feed.write(out, "utf-8")
-    return out.getvalue()
+def atom(title: str, site_url: str, feed_url: str, items: list[Notice], today: dt.date) -> str:
+    """An Atom feed of *items*, dated by its newest entry (else the as-of day), so the bytes are reproducible."""
+    host = urlsplit(site_url).hostname or "ocop-register.invalid"
+    entries = [Entry(f"tag:{host},{n.day.year}:{n.uid}", n.title, f"{n.day.isoformat()}T00:00:00+00:00",
+                     f"{site_url}/{n.product.url}", html.escape(n.text)) for n in items]
+    newest = max((n.day for n in items), default=today)
+    return document(title, "Giấy chứng nhận sắp hết hạn (180 ngày tới) và quyết định thu hồi, loại khỏi danh sách.",
+                    feed_url, f"{site_url}/", f"{newest.isoformat()}T00:00:00+00:00", entries)
 
 
 def icalendar(title: str, site_url: str, items: list[Notice]) -> bytes:

@@ -61,6 +61,7 @@ class Product:
     as_published = property(lambda self: self.data.get("as_published", {}))
     description = property(lambda self: self.data.get("description"))
     province_at_recognition = property(lambda self: self.data["province_at_recognition"])
+    former_ids = property(lambda self: self.data.get("former_ids", []))
 
     @property
     def slug(self) -> str:

@@ -13,10 +13,12 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from . import site
+from . import opendata, site
+from .history import read_history
 from .lifecycle import STATUSES
 from .model import GROUPS
 from .register import load_register
+from .release import default_as_of
 from .schema import field_titles
 
 log = logging.getLogger(__name__)
@@ -41,29 +43,31 @@ class OcopGenerator(Generator):
                 lines = "\n".join(report.lines())
                 raise RegisterInvalid(f"[ocop] {len(report)} lỗi trong dữ liệu, không dựng trang:\n{lines}")
         self.register = register
-        today = self.settings.get("OCOP_TODAY") or dt.date.today()
+        today = self.settings.get("OCOP_TODAY") or default_as_of()
         self.today = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
+        self.history = read_history(Path(self.path))
+        self.site_url = (self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
         self.env.globals.update({
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
-            "provinces": register.provinces, "FIELD_TITLES": field_titles(),
+            "provinces": register.provinces, "FIELD_TITLES": field_titles(), "PUBLIC_SITEURL": self.site_url,
         })
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
         urls = []
-        public_url = self.settings.get("OCOP_PUBLIC_URL", "").rstrip("/")
         site_url = self.settings.get("SITEURL", "")
-        for page in site.pages(self.register, self.today, public_url):
+        for page in site.pages(self.register, self.today, self.history, self.site_url):
             writer.write_file(page.output, self.get_template(page.template.removesuffix(".html")), self.context,
                               relative_urls=relative and page.output != "404.html", page_url=page.url, **page.context)
             if page.output != "404.html":
                 urls.append(page.url)
-        for item in site.files(self.register, self.today, site_url, public_url):
+        for item in site.files(self.register, self.today, self.site_url):
             target = Path(self.output_path) / item.output
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.content)
         sitemap = Path(self.output_path) / "sitemap.xml"
         sitemap.write_text(site.sitemap(urls, site_url), encoding="utf-8")
+        opendata.write_open_data(Path(self.output_path), self.register, self.history, self.today, self.site_url)
         log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d trang", len(self.register.products),
                  len(self.register.provinces), len(urls) + 1)
 

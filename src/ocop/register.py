@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .checks import check_record, check_unique_ids, folder_of, make_product, without
+from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
 from .loader import Loaded, load_file
 from .model import Product
 from .provinces import Province, Provinces
@@ -112,6 +112,7 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
     complete = len(provinces) == UNITS
     products: list[Product] = []
     ids: list[tuple[str, str, int]] = []
+    formers: list[tuple[str, str, str, int]] = []
     for path in files:
         shown = shown_path(path)
         before = len(report)
@@ -140,9 +141,12 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
             add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
         check_record(loaded, without(loaded.data, bad), provinces if complete else None, add, folder or None)
         if len(report) == before and complete:
-            products.append(make_product(loaded, provinces))
+            product = make_product(loaded, provinces)
+            products.append(product)
+            formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
     clashing = check_unique_ids(ids, report, other_ids or {})
     products = [p for p in products if p.id not in clashing]
+    check_former_ids(formers, {ident for ident, _, _ in ids}, report)
     products.sort(key=lambda p: (p.sort, p.id))
     return products
 

@@ -92,6 +92,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[str, str]]:
         yield where, f"dài quá {error.validator_value} ký tự"
     elif kind == "minItems":
         yield where, f"cần ít nhất {error.validator_value} mục"
+    elif kind == "uniqueItems":
+        yield where, "có mục bị lặp; mỗi mục chỉ ghi một lần"
     else:  # pragma: no cover - every keyword used in our schemas is handled above
         yield where, error.message
 

@@ -14,10 +14,14 @@ import markdown
 import nh3
 
 from . import charts, feeds, monitoring
+from .export import DOWNLOADS
+from .history import Change, History
+from .jsonld import product_jsonld
 from .lifecycle import STATUSES
 from .model import GROUPS, Product, group_url, province_url
 from .qr import qr_files
 from .register import Register
+from .schema import field_titles
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
@@ -81,8 +85,26 @@ def verify_url(product: Product) -> str:
     return f"xac-minh/{product.id}/"
 
 
-def pages(register: Register, today: dt.date, public_url: str = "") -> Iterator[Page]:
+def show_value(value: Any) -> str:
+    """A field value as the change history shows it: short, «(trống)» when absent."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def history_rows(changes: list[Change]) -> list[dict[str, Any]]:
+    """Changes of one record for its page: the change and (field title, old, new) display strings."""
+    titles = field_titles("product")
+    return [{"change": c, "fields": [(titles.get(f.field, f.field), show_value(f.old), show_value(f.new))
+                                     for f in c.fields]} for c in changes]
+
+
+def pages(register: Register, today: dt.date, history: History | None = None, site_url: str = "") -> Iterator[Page]:
     """Every HTML page of the site."""
+    history = history or History()
     products = register.products
     by_province = products_by_province(register)
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
@@ -112,12 +134,15 @@ def pages(register: Register, today: dt.date, public_url: str = "") -> Iterator[
         yield Page(f"{product.url}index.html", "product.html", {
             "product": product, "description_html": render_markdown(product.description),
             "verify_url": verify_url(product),
+            "history": history_rows(history.changes_of(product.id)),
+            "jsonld": product_jsonld(product, today, site_url),
         }, product.url)
         yield Page(f"{verify_url(product)}index.html", "verify.html", {
-            "product": product, "verify_url": verify_url(product), "public_link": public_url + "/" + verify_url(product),
+            "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
         }, verify_url(product))
     yield Page("xac-minh/index.html", "verify_lookup.html", {}, "xac-minh/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
+    yield Page("du-lieu/index.html", "data.html", {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
     yield Page("404.html", "404.html", {}, "404.html")
 
 
@@ -136,7 +161,7 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
         }, monitoring_url(province))
 
 
-def files(register: Register, today: dt.date, site_url: str, public_url: str) -> Iterator[File]:
+def files(register: Register, today: dt.date, public_url: str) -> Iterator[File]:
     """QR codes for every product, and the Atom feed and calendar of the nation and of each province."""
     for product in register.products:
         svg, png = qr_files(public_url + "/" + verify_url(product))
@@ -148,8 +173,9 @@ def files(register: Register, today: dt.date, site_url: str, public_url: str) ->
         base = monitoring_url(province)
         notices = feeds.notices(items, today)
         title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
-        yield File(f"{base}canh-bao.atom", feeds.atom(title, site_url, f"{site_url}/{base}canh-bao.atom", notices).encode())
-        yield File(f"{base}lich-het-han.ics", feeds.icalendar(title, site_url, notices))
+        yield File(f"{base}canh-bao.atom", feeds.atom(title, public_url, f"{public_url}/{base}canh-bao.atom", notices,
+                                                      today).encode())
+        yield File(f"{base}lich-het-han.ics", feeds.icalendar(title, public_url, notices))
 
 
 def sitemap(urls: list[str], site_url: str) -> str:

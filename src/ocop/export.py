@@ -1,0 +1,505 @@
+"""Open-data exports under output/data/: three tables in CSV, JSON, JSON Lines and XLSX, a Frictionless
+``datapackage.json`` describing every file and field, and SHA-256 checksums.
+
+Tables: ``products`` (one row per product), ``certifications`` (every certification state a record has had,
+from git history) and ``changes`` (every change to a record, from git). Columns of the record come from
+``schema/product.schema.json`` (types, Vietnamese titles and descriptions) and ``schema/product.en.json``
+(English); nothing about a field is written twice. Output is byte-for-byte reproducible: fixed column and row
+order, no clock, XLSX properties and zip entries dated from the build's timestamp.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from . import schema
+from .history import ACTIONS, History, flatten
+from .lifecycle import STATUSES as STATUS_LABELS
+from .model import GROUPS, Product
+from .register import Register
+
+FORMATS = ("csv", "json", "jsonl")
+XLSX_NAME = "ocop-register.xlsx"
+DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+                "path": "https://creativecommons.org/licenses/by/4.0/"}
+# Every download, as the site's «Dữ liệu mở» page lists it.
+DOWNLOADS = [
+    ("data/products.csv", "Sản phẩm: mỗi dòng một sản phẩm, mọi trường của hồ sơ và giá trị tính ra (CSV, mở được bằng Excel)"),
+    ("data/certifications.csv", "Lịch sử chứng nhận: mỗi trạng thái chứng nhận hồ sơ từng ghi, theo lịch sử git (CSV)"),
+    ("data/changes.csv", "Lịch sử thay đổi: mỗi lần sửa một hồ sơ — khi nào, ai, trường nào (CSV)"),
+    ("data/ocop-register.xlsx", "Cả ba bảng trong một tệp Excel, kèm trang «fields» giải thích từng cột"),
+    ("data/products.json", "Bảng sản phẩm dạng JSON (cũng có certifications.json, changes.json và bản .jsonl)"),
+    ("data/datapackage.json", "Mô tả gói dữ liệu (Frictionless): mọi tệp, mọi cột, kiểu, giấy phép, nguồn"),
+    ("data/SHA256SUMS", "Mã băm SHA-256 của mọi tệp, kiểm tra bằng sha256sum -c SHA256SUMS"),
+    ("api/v1/index.json", "API JSON tĩnh: danh sách sản phẩm và tỉnh; từng sản phẩm ở api/v1/products/<mã>.json"),
+    ("api/v1/openapi.json", "Mô tả API theo OpenAPI 3.1"),
+    ("feeds/thay-doi.atom.xml", "Nguồn tin Atom: các lần sửa sổ gần đây"),
+]
+_TYPES = {"string": "string", "integer": "integer", "number": "number", "array": "array", "boolean": "boolean"}
+_MEDIA = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: Table Schema type and constraints, Vietnamese and English title and description."""
+
+    name: str
+    type: str
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    get: Callable[[Any], Any]
+    constraints: dict = field(default_factory=dict)
+
+    def descriptor(self) -> dict:
+        out = {"name": self.name, "type": self.type, "title": self.title, "description": self.description,
+               "x-title-en": self.title_en, "x-description-en": self.description_en}
+        if self.type == "date":
+            out["format"] = "default"
+        if self.constraints:
+            out["constraints"] = self.constraints
+        return out
+
+
+@dataclass
+class Table:
+    """A table: its columns and rows (dicts by column name, values JSON-ready: dates as ISO text)."""
+
+    name: str
+    title: str
+    title_en: str
+    description: str
+    columns: list[Column]
+    items: list[Any]
+    primary_key: list[str]
+    foreign_keys: list[dict] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{c.name: c.get(item) for c in self.columns} for item in self.items]
+
+    def schema(self, resource_suffix: str) -> dict:
+        out: dict[str, Any] = {"fields": [c.descriptor() for c in self.columns], "missingValues": [""],
+                               "primaryKey": self.primary_key}
+        if self.foreign_keys:
+            out["foreignKeys"] = [{"fields": fk["fields"], "reference": {
+                "resource": f"{fk['resource']}-{resource_suffix}", "fields": fk["reference"]}} for fk in self.foreign_keys]
+        return out
+
+
+@lru_cache(maxsize=None)
+def english() -> dict[str, dict[str, str]]:
+    """English title and description of every product field path (schema/product.en.json)."""
+    text = resources.files("ocop").joinpath("schema", "product.en.json").read_text("utf-8")
+    return json.loads(text)["fields"]
+
+
+def record_fields(node: dict | None = None, prefix: str = "") -> list[tuple[str, dict, bool]]:
+    """(dotted path, sub-schema, required) of every leaf field of the product schema, in schema order."""
+    node = node if node is not None else schema.load_schema("product")
+    required = set(node.get("required", []))
+    out = []
+    for key, sub in node.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        if sub.get("type") == "object":
+            out.extend(record_fields(sub, path))
+        else:
+            out.append((path, sub, not prefix and key in required))
+    return out
+
+
+def _column_type(sub: dict) -> str:
+    if sub.get("type") == "string" and sub.get("format") == "date":
+        return "date"
+    return _TYPES[sub.get("type", "string")]
+
+
+def schema_column(path: str, name: str | None = None, get: Callable[[Any], Any] | None = None,
+                  required: bool = False, unique: bool = False) -> Column:
+    """A column documented by the product schema's field *path* (its title, description, type, enum, range)."""
+    sub = dict(record_fields_by_path()[path])
+    constraints: dict[str, Any] = {}
+    if required:
+        constraints["required"] = True
+    if unique:
+        constraints["unique"] = True
+    if "enum" in sub:
+        constraints["enum"] = sub["enum"]
+    for key in ("minimum", "maximum"):
+        if key in sub:
+            constraints[key] = sub[key]
+    # A field added to the schema without its English title still exports (with the Vietnamese text);
+    # test_opendata fails until product.en.json has it.
+    en = english().get(path) or {"title": sub["title"], "description": sub["description"]}
+    name = name or path.replace(".", "_")
+    return Column(name, _column_type(sub), sub["title"], en["title"], sub["description"], en["description"],
+                  get or (lambda data, path=path: flatten(data).get(path)), constraints)
+
+
+@lru_cache(maxsize=None)
+def record_fields_by_path() -> dict[str, dict]:
+    return {path: sub for path, sub, _ in record_fields()}
+
+
+def derived(name: str, type_: str, title: str, title_en: str, description: str, description_en: str,
+            get: Callable[[Any], Any], **constraints: Any) -> Column:
+    return Column(name, type_, title, title_en, description, description_en, get, constraints)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- the tables --------------------------------------------------------------------------------------------
+
+def product_table(register: Register, history: History, today: dt.date, site_url: str) -> Table:
+    """One row per product: every record field, flattened, then what the register derives."""
+    columns = []
+    for path, _sub, required in record_fields():
+        columns.append(schema_column(path, get=lambda p, path=path: flatten(p.data).get(path),
+                                     required=required, unique=path == "id"))
+    day = today.strftime("%d/%m/%Y")
+
+    def last(product: Product):
+        changes = history.changes_of(product.id)
+        return changes[0] if changes else None
+
+    columns += [
+        derived("province_name", "string", "Tên tỉnh/thành hiện nay", "Province name (current)",
+                "Tên đơn vị cấp tỉnh hiện hành ứng với mã province.", "Name of the current provincial unit of province.",
+                lambda p: p.province.name, required=True),
+        derived("province_label", "string", "Tỉnh/thành (như hiển thị)", "Province as shown",
+                "Tên tỉnh như trang web hiển thị, nêu tỉnh cũ khi đã sáp nhập, ví dụ «Bạc Liêu (nay thuộc Cà Mau)».",
+                "Province as the site shows it, naming a merged former province, e.g. \"Bạc Liêu (nay thuộc Cà Mau)\".",
+                lambda p: p.province_label, required=True),
+        derived("group_label", "string", "Tên ngành", "Sector name", "Tên tiếng Việt của ngành.",
+                "Vietnamese name of the sector.", lambda p: GROUPS.get(p.group) if p.group else None),
+        derived("expires_on", "date", "Hiệu lực đến (đã tính)", "Valid until (computed)",
+                "Ngày hết hiệu lực: như hồ sơ ghi, nếu không thì 36 tháng sau ngày quyết định; trống nếu không rõ.",
+                "Expiry date: as recorded, else 36 months after the decision date; empty when unknown.",
+                lambda p: _iso(p.expires_on)),
+        derived("status_as_of", "string", f"Tình trạng tại ngày {day}", f"Status on {today.isoformat()}",
+                f"Tình trạng tính tại ngày {day}: như hồ sơ ghi, hoặc hết hạn khi đã qua ngày hết hiệu lực.",
+                f"Status on {today.isoformat()}: as recorded, or expired once the expiry date has passed.",
+                lambda p: p.status_on(today), required=True, enum=list(STATUS_LABELS)),
+        derived("last_changed", "datetime", "Lần sửa gần nhất", "Last changed",
+                "Thời điểm (ISO 8601) của lần sửa hồ sơ gần nhất trong lịch sử git; trống nếu không có lịch sử.",
+                "Time (ISO 8601) of the record's latest change in the git history; empty without history.",
+                lambda p: last(p).date if last(p) else None),
+        derived("url", "string", "Trang sản phẩm", "Product page", "Địa chỉ ổn định của trang sản phẩm.",
+                "Stable address of the product's page.", lambda p: f"{site_url}/{p.url}", required=True),
+    ]
+    return Table("products", "Sản phẩm OCOP", "OCOP products",
+                 "Mỗi dòng một sản phẩm trong sổ đăng ký: mọi trường của hồ sơ và các giá trị tính ra.",
+                 columns, list(register.products), ["id"])
+
+
+_CERT_FIELDS = ["stars", "certification.decision", "certification.decided_on", "certification.year",
+                "certification.batch", "certification.authority", "certification.kind", "certification.expires_on",
+                "status", "status_change.decision", "status_change.decided_on", "status_change.reason"]
+
+
+@dataclass(frozen=True)
+class CertState:
+    """One certification state of a product and when the register first recorded it."""
+
+    product_id: str
+    seq: int
+    values: dict
+    recorded_on: str | None
+    recorded_in: str | None
+    superseded_on: str | None
+    current: bool
+
+
+def certification_states(register: Register, history: History) -> list[CertState]:
+    """Every distinct certification state of each live product, oldest first: from each committed version
+    of the record (followed across renames), then the record as it is now."""
+    states: list[CertState] = []
+    for product in sorted(register.products, key=lambda p: p.id):
+        seen: list[tuple[dict, str | None, str | None]] = []
+        versions = [(c.date, c.commit, data) for c, data in history.versions_of(product.id) if data is not None]
+        for date, commit, data in [*versions, (None, None, product.data)]:
+            flat = flatten(data)
+            values = {f: flat.get(f) for f in _CERT_FIELDS}
+            if seen and seen[-1][0] == values:
+                continue
+            seen.append((values, date, commit))
+        for i, (values, date, commit) in enumerate(seen):
+            nxt = seen[i + 1][1] if i + 1 < len(seen) else None
+            states.append(CertState(product.id, i + 1, values, date[:10] if date else None, commit,
+                                    nxt[:10] if nxt else None, i + 1 == len(seen)))
+    return states
+
+
+def certification_table(register: Register, history: History) -> Table:
+    columns = [
+        derived("product_id", "string", "Mã hồ sơ", "Record id", "Mã hồ sơ sản phẩm (cột id của bảng products).",
+                "Product record id (column id of the products table).", lambda s: s.product_id, required=True),
+        derived("seq", "integer", "Thứ tự", "Sequence", "Thứ tự của trạng thái chứng nhận này trong hồ sơ, từ 1.",
+                "Order of this certification state within the record, from 1.", lambda s: s.seq,
+                required=True, minimum=1),
+    ]
+    for path in _CERT_FIELDS:
+        columns.append(schema_column(path, get=lambda s, path=path: s.values.get(path), required=path == "status"))
+    columns += [
+        derived("recorded_on", "date", "Ngày ghi nhận", "Recorded on",
+                "Ngày của commit đầu tiên ghi trạng thái này; trống nếu chỉ có trong bản hiện tại chưa commit hoặc không có lịch sử git.",
+                "Date of the first commit recording this state; empty when only in the uncommitted record or without git history.",
+                lambda s: s.recorded_on),
+        derived("recorded_in", "string", "Commit ghi nhận", "Recorded in commit",
+                "Mã commit git đầu tiên ghi trạng thái này.", "Git commit that first recorded this state.",
+                lambda s: s.recorded_in, pattern="[0-9a-f]{40}"),
+        derived("superseded_on", "date", "Ngày bị thay thế", "Superseded on",
+                "Ngày trạng thái này được thay bằng trạng thái sau; trống với trạng thái hiện tại.",
+                "Date this state was replaced by the next; empty for the current state.", lambda s: s.superseded_on),
+        derived("current", "boolean", "Hiện hành", "Current", "true với trạng thái đang ghi trong hồ sơ.",
+                "true for the state the record holds now.", lambda s: s.current, required=True),
+    ]
+    return Table("certifications", "Lịch sử chứng nhận", "Certification history",
+                 "Mỗi dòng một trạng thái chứng nhận (hạng sao, quyết định, hiệu lực, tình trạng) mà hồ sơ từng ghi, "
+                 "theo lịch sử git, cũ trước mới sau.",
+                 columns, certification_states(register, history), ["product_id", "seq"],
+                 [{"fields": ["product_id"], "resource": "products", "reference": ["id"]}])
+
+
+def change_table(history: History) -> Table:
+    changes = list(enumerate(history.all_changes(), 1))
+    columns = [
+        derived("seq", "integer", "Thứ tự", "Sequence", "Thứ tự thay đổi trong toàn sổ, cũ trước mới sau, từ 1.",
+                "Order of the change in the whole register, oldest first, from 1.", lambda c: c[0],
+                required=True, unique=True, minimum=1),
+        derived("product_id", "string", "Mã hồ sơ", "Record id",
+                "Mã hồ sơ sau thay đổi (trước khi xoá, với hồ sơ bị xoá).",
+                "Record id after the change (before deletion, for a deleted record).", lambda c: c[1].id, required=True),
+        derived("date", "datetime", "Thời điểm", "Date", "Thời điểm tác giả thực hiện thay đổi (ISO 8601, có múi giờ).",
+                "When the author made the change (ISO 8601 with offset).", lambda c: c[1].date, required=True),
+        derived("commit", "string", "Commit", "Commit", "Mã commit git chứa thay đổi.", "Git commit holding the change.",
+                lambda c: c[1].commit, required=True, pattern="[0-9a-f]{40}"),
+        derived("author", "string", "Người sửa", "Author", "Tên tác giả của commit.", "Name of the commit's author.",
+                lambda c: c[1].author),
+        derived("message", "string", "Nội dung commit", "Commit message", "Dòng tiêu đề của commit.",
+                "Subject line of the commit.", lambda c: c[1].message),
+        derived("action", "string", "Loại thay đổi", "Action",
+                "added (thêm), modified (sửa), renamed (đổi mã), moved (chuyển thư mục tỉnh), deleted (xoá).",
+                "added, modified, renamed (id changed), moved (province folder changed), deleted.",
+                lambda c: c[1].action, required=True, enum=list(ACTIONS)),
+        derived("old_id", "string", "Mã cũ", "Former id", "Mã hồ sơ trước khi đổi mã.", "Record id before a rename.",
+                lambda c: c[1].old_id),
+        derived("fields", "array", "Trường thay đổi", "Fields changed",
+                "Các trường (đường dẫn dạng certification.decision) có giá trị khác trước.",
+                "Fields (dotted paths such as certification.decision) whose value changed.",
+                lambda c: c[1].field_names),
+    ]
+    return Table("changes", "Lịch sử thay đổi", "Change history",
+                 "Mỗi dòng một thay đổi của một hồ sơ trong một commit git: khi nào, ai, loại thay đổi, trường nào.",
+                 columns, changes, ["seq"])
+
+
+def tables(register: Register, history: History, today: dt.date, site_url: str) -> list[Table]:
+    return [product_table(register, history, today, site_url), certification_table(register, history),
+            change_table(history)]
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def csv_bytes(table: Table) -> bytes:
+    """CSV, UTF-8 with a BOM (so Excel reads Vietnamese), RFC 4180 line ends; lists as JSON arrays."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(v) for v in row.values()])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def jsonl_bytes(table: Table) -> bytes:
+    """One JSON object per line; the Unicode line breaks some readers split on are escaped too."""
+    lines = (json.dumps(row, ensure_ascii=False) for row in table.rows)
+    return "".join("".join(_LINE_BREAKS.get(ch, ch) for ch in line) + "\n" for line in lines).encode("utf-8")
+
+
+def _xlsx_cell(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if column.type == "date":
+        return dt.date.fromisoformat(value)
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def normalised_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip archive with every entry dated *when* and fixed attributes (reproducible bytes)."""
+    stamp = max(when.astimezone(dt.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def xlsx_bytes(all_tables: list[Table], when: dt.datetime, as_of: dt.date) -> bytes:
+    """One workbook: a sheet per table (text stays text, never a formula), then a sheet documenting every column."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for table in all_tables:
+        sheet = book.create_sheet(table.name)
+        sheet.append([c.name for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([_xlsx_cell(c, row[c.name]) for c in table.columns])
+        for col, column in enumerate(table.columns, 1):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
+                if column.type == "date" and cell.value is not None:
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # "=..." in a record is text, not a formula
+        sheet.freeze_panes = "B2"
+    doc = book.create_sheet("fields")
+    doc.append(["table", "column", "type", "tiêu đề", "title", "mô tả", "description"])
+    for cell in doc[1]:
+        cell.font = bold
+    for table in all_tables:
+        for c in table.columns:
+            doc.append([table.name, c.name, c.type, c.title, c.title_en, c.description, c.description_en])
+    naive = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    props = book.properties
+    props.creator = props.lastModifiedBy = "Sổ đăng ký OCOP mở"
+    props.title = f"Sổ đăng ký sản phẩm OCOP — dữ liệu mở (tình trạng tính đến {as_of.isoformat()})"
+    props.created = props.modified = naive
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).write_data()
+    return normalised_zip(buffer.getvalue(), when)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_list(register: Register) -> list[dict]:
+    """Attribution: every publisher whose pages the records cite (with how many products), and the province list."""
+    hosts = Counter(urlsplit(u).hostname for p in register.products for u in p.sources)
+    out = [{"title": f"{host} ({n} nguồn được dẫn trong cột sources)", "path": f"https://{host}/"}
+           for host, n in sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0])) if host]
+    for text in sorted({p.source for p in register.provinces}):
+        out.append({"title": f"Danh mục đơn vị hành chính cấp tỉnh: {text}"})
+    return out
+
+
+def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Register, when: dt.datetime,
+                as_of: dt.date, site_url: str, commit: str | None) -> dict:
+    """The Frictionless data package describing every file, with sizes and SHA-256 hashes."""
+    resources_ = []
+    for table in all_tables:
+        for fmt in (*FORMATS, "xlsx"):
+            path = XLSX_NAME if fmt == "xlsx" else f"{table.name}.{fmt}"
+            if path not in files:
+                continue
+            resource: dict[str, Any] = {
+                "name": f"{table.name}-{fmt}", "type": "table", "path": path, "format": fmt,
+                "mediatype": _MEDIA[fmt], "title": f"{table.title} ({fmt.upper()})", "x-title-en": table.title_en,
+                "description": table.description, "bytes": len(files[path]), "hash": f"sha256:{sha256(files[path])}",
+            }
+            if fmt == "json":
+                # Frictionless streams JSON through ijson and cannot count its bytes (it would report a
+                # byte-count error); the SHA-256 hash here and in SHA256SUMS still pins the file.
+                del resource["bytes"]
+            if fmt == "csv":
+                resource["encoding"] = "utf-8"
+                resource["x-note"] = "UTF-8 có BOM để Excel đọc đúng tiếng Việt; danh sách ghi dạng mảng JSON."
+            elif fmt == "xlsx":
+                resource["dialect"] = {"excel": {"sheet": table.name}}
+            else:
+                resource["encoding"] = "utf-8"
+            resource["schema"] = table.schema(fmt)
+            resources_.append(resource)
+    return {
+        "name": "ocop-register",
+        "title": "Sổ đăng ký sản phẩm OCOP mở",
+        "x-title-en": "Open register of Vietnam's OCOP products (One Commune One Product)",
+        "description": ("Các sản phẩm OCOP (Mỗi xã một sản phẩm) của Việt Nam, tổng hợp từ các nguồn công bố chính thức "
+                        "và báo chí; mỗi hồ sơ ghi rõ nguồn. Tình trạng hiệu lực tính đến ngày "
+                        f"{as_of.strftime('%d/%m/%Y')}."),
+        "homepage": f"{site_url}/",
+        "created": when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "keywords": ["OCOP", "Mỗi xã một sản phẩm", "One Commune One Product", "Việt Nam", "nông sản"],
+        "licenses": [DATA_LICENSE],
+        "x-citation": (f"Sổ đăng ký OCOP mở, dữ liệu tại commit {commit or 'không rõ'}, {site_url}/data/datapackage.json "
+                       "(CC BY 4.0), cùng các nguồn ghi trong từng hồ sơ."),
+        "x-commit": commit,
+        "x-as-of": as_of.isoformat(),
+        "x-counts": {"products": len(register.products)},
+        "sources": source_list(register),
+        "resources": resources_,
+    }
+
+
+def data_files(register: Register, history: History, today: dt.date, site_url: str,
+               when: dt.datetime) -> dict[str, bytes]:
+    """Every file of output/data/ by name, datapackage.json and SHA256SUMS included."""
+    all_tables = tables(register, history, today, site_url)
+    files: dict[str, bytes] = {}
+    for table in all_tables:
+        files[f"{table.name}.csv"] = csv_bytes(table)
+        if table.items:  # an empty JSON table has no header to read (Frictionless cannot check one): left out
+            files[f"{table.name}.json"] = json_bytes(table.rows)
+            files[f"{table.name}.jsonl"] = jsonl_bytes(table)
+    files[XLSX_NAME] = xlsx_bytes(all_tables, when, today)
+    package = datapackage(all_tables, files, register, when, today, site_url, history.head)
+    files["datapackage.json"] = json_bytes({k: v for k, v in package.items() if v is not None})
+    files["SHA256SUMS"] = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
+    return files
+
+
+def write_data(folder: Path, register: Register, history: History, today: dt.date, site_url: str,
+               when: dt.datetime) -> dict[str, bytes]:
+    """Write output/data/; returns the files written."""
+    files = data_files(register, history, today, site_url, when)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files

@@ -1,0 +1,119 @@
+"""Stable links: a product's old URL keeps working after its id changes, and says so after a deletion.
+
+A product's page is ``san-pham/<id>/``; the province and name are not in it, so only an id change can move it.
+Old ids come from git renames (``history.renames``) and from a record's own ``former_ids``; each gets a small
+page at the old address that sends the reader on (meta refresh, ``location.replace`` and a canonical link).
+A record deleted from the register leaves a page at its address saying when and in which commit it went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from .history import History
+from .jsonld import script_json
+from .register import Register
+
+
+def redirect_map(register: Register, history: History) -> dict[str, str]:
+    """Old id -> current id, for every old id that is not a live id (a record's former_ids win)."""
+    live = {p.id for p in register.products}
+    out = {old: new for old, new in history.renames.items() if old not in live and new in live}
+    for product in register.products:
+        out.update({old: product.id for old in product.former_ids if old not in live})
+    return dict(sorted(out.items()))
+
+
+def redirect_page(old: str, new: str, name: str, site_url: str) -> str:
+    """The page written at san-pham/<old>/index.html."""
+    target = f"../{new}/"
+    return f"""<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<title>Đã chuyển: {html.escape(name)}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{html.escape(f"{site_url}/san-pham/{new}/")}">
+<meta http-equiv="refresh" content="0; url={html.escape(target)}">
+<script>location.replace({script_json(target)} + location.search + location.hash);</script>
+</head>
+<body>
+<p>Mã hồ sơ <code>{html.escape(old)}</code> đã đổi thành <code>{html.escape(new)}</code>.
+Trang sản phẩm: <a href="{html.escape(target)}">{html.escape(name)}</a>.</p>
+</body>
+</html>
+"""
+
+
+def write_redirects(output: Path, redirects: dict[str, str], register: Register, site_url: str) -> list[str]:
+    """Write every redirect page; returns their URLs (relative to the site root)."""
+    names = {p.id: p.name for p in register.products}
+    urls = []
+    for old, new in redirects.items():
+        page = output / "san-pham" / old / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(redirect_page(old, new, names[new], site_url), encoding="utf-8")
+        urls.append(f"san-pham/{old}/")
+    return urls
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A record deleted from the register: its last id and name, and the deleting commit."""
+
+    id: str
+    name: str
+    removed_on: str
+    commit: str
+    message: str
+
+
+def removed_records(register: Register, history: History, redirects: dict[str, str]) -> list[Removed]:
+    """Every id (a deleted record's last one and its former ones) that is neither live nor redirected."""
+    taken = {p.id for p in register.products} | set(redirects)
+    out = []
+    for lineage in history.deleted:
+        last = lineage.changes[-1]
+        name = history.last_name(lineage.id) or lineage.id
+        for ident in [lineage.id, *lineage.former_ids]:
+            if ident not in taken:
+                out.append(Removed(ident, name, last.date[:10], last.commit, last.message))
+    return sorted(out, key=lambda r: r.id)
+
+
+def removed_page(removed: Removed) -> str:
+    """The page left at san-pham/<id>/index.html of a deleted record."""
+    day = dt.date.fromisoformat(removed.removed_on).strftime("%d/%m/%Y")
+    return f"""<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Đã xoá khỏi sổ: {html.escape(removed.name)}</title>
+<meta name="robots" content="noindex">
+<link rel="stylesheet" href="../../theme/css/site.css">
+</head>
+<body>
+<main id="noi-dung">
+<h1>{html.escape(removed.name)}</h1>
+<p class="warning">Hồ sơ <code>{html.escape(removed.id)}</code> đã bị xoá khỏi sổ đăng ký ngày {day}
+(commit <code>{html.escape(removed.commit[:10])}</code>: {html.escape(removed.message)}).</p>
+<p>Lịch sử của hồ sơ vẫn nằm trong kho git và trong <a href="../../data/changes.csv">bảng thay đổi</a>.
+<a href="../../">Về trang chủ</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def write_removed(output: Path, removed: list[Removed]) -> list[str]:
+    urls = []
+    for item in removed:
+        page = output / "san-pham" / item.id / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(removed_page(item), encoding="utf-8")
+        urls.append(f"san-pham/{item.id}/")
+    return urls
