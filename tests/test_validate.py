@@ -210,3 +210,18 @@ def test_invalid_record_is_not_counted_valid(content):
     write_record(content, dump_valid_without("name") + "name: A\nname: B\n", name="68-ca-phe-cau-dat.yaml")
     register, problems, _ = problems_of(content)
     assert register.products == [] and len(problems) == 1
+
+
+@pytest.mark.parametrize("changes, field, words", CASES, ids=[c[1] + ":" + c[2][:20] for c in CASES])
+def test_fast_and_detailed_validators_agree(changes, field, words):
+    """The compiled fast path never passes a record that the detailed validator rejects by schema."""
+    from ocop.schema import _fast, _validator
+    import fastjsonschema
+    record = valid_record(**changes)
+    detailed = list(_validator("product").iter_errors(record))
+    try:
+        _fast("product")(record)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == (not detailed)

@@ -13,6 +13,8 @@ from .report import Report
 
 def without(data: dict, bad: set[str]) -> dict:
     """A copy of *data* without the fields at the dotted paths in *bad* (so later checks see only valid values)."""
+    if not bad:
+        return data
     def walk(value, prefix):
         if isinstance(value, dict):
             return {k: walk(v, f"{prefix}.{k}" if prefix else k) for k, v in value.items()
@@ -161,7 +163,10 @@ def check_former_ids(entries: list[tuple[str, str, str, int]], live: set[str], r
 def folder_of(path: Path, products_dir: Path) -> str | None:
     """Province folder of a product file under *products_dir* ('' if directly inside), else None."""
     try:
-        rel = path.resolve().relative_to(products_dir.resolve())
+        rel = path.relative_to(products_dir)
     except ValueError:
-        return None
+        try:
+            rel = path.resolve().relative_to(products_dir.resolve())
+        except ValueError:
+            return None
     return rel.parts[0] if len(rel.parts) > 1 else ""

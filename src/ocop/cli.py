@@ -21,7 +21,7 @@ def _validate(args: argparse.Namespace) -> int:
         others = register_ids(content / "products", {f.resolve() for f in files})
         products = load_products(files, provinces, content / "products", report, others)
     else:
-        register, report = load_register(content, report)
+        register, report = load_register(content, report, cache=True)
         products = register.products
     for line in report.lines():
         print(line)
@@ -43,7 +43,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.today and not _is_date(args.today):
         print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
-    register, report = load_register(Path(args.content))
+    register, report = load_register(Path(args.content), cache=True)
     if not report.ok:
         for line in report.lines():
             print(line)

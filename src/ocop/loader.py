@@ -97,8 +97,12 @@ def read_text(path: Path) -> str:
 
 def load_file(path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
     """Load one YAML file typed by *schema*; problems go to *report*. None if unreadable."""
+    return load_bytes(path.read_bytes(), path, schema, report, display)
+
+
+def load_bytes(raw: bytes, path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
+    """Load the bytes of a YAML file (as read from *path*) typed by *schema*."""
     shown = display or str(path)
-    raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         report.add(shown, 1, "", f"tệp quá lớn ({len(raw) // 1024} KB, tối đa {MAX_BYTES // 1024} KB cho một hồ sơ)")
         return None

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from .vntext import slugify
+
+_slug = lru_cache(maxsize=None)(slugify)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Province:
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        return _slug(self.name)
 
     @property
     def folder(self) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from . import schema
 from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
-from .loader import Loaded, load_file
+from .cache import Entry, RecordCache
+from .loader import Loaded, load_bytes, load_file
 from .model import Product
 from .provinces import Province, Provinces
 from .report import Report
@@ -28,9 +29,9 @@ class Register:
 
 
 def shown_path(path: Path) -> str:
-    """Path as the user should read it: relative to the working folder when inside it."""
+    """Path as the user should read it: relative to the working folder."""
     try:
-        return os.path.relpath(path)
+        return os.path.relpath(path, os.getcwd())
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
 
@@ -93,27 +94,48 @@ def product_files(paths: list[Path]) -> list[Path]:
     """Every file named or found under the given paths (any suffix: wrong ones are reported), sorted."""
     found: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.name not in IGNORED_NAMES
-                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
+        if not path.is_dir():
             found.add(path)
-    return sorted(found)
+            continue
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.update(Path(folder, n) for n in names if not n.startswith(".") and n not in IGNORED_NAMES)
+    return sorted(found, key=str)
+
+
+def load_entry(raw: bytes, path: Path) -> Entry:
+    """Load and schema-check one product file's bytes; problems are kept without the path (see cache.Entry)."""
+    local = Report()
+    loaded = load_bytes(raw, path, schema.load_schema("product"), local, "")
+    if loaded is not None and not isinstance(loaded.data, dict):
+        local.add("", 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
+        loaded = None
+    if loaded is None:
+        return Entry(None, {}, set(), set(), [(p.line, p.field, p.message) for p in local.problems])
+
+    def add(field, message):
+        local.add("", loaded.line_of(field), field, message)
+
+    bad = _schema_problems(loaded, "product", add)
+    return Entry(loaded.data, loaded.lines, loaded.broken, bad, [(p.line, p.field, p.message) for p in local.problems])
 
 
 def load_products(files: list[Path], provinces: Provinces, products_dir: Path, report: Report,
-                  other_ids: dict[str, tuple[str, int]] | None = None) -> list[Product]:
+                  other_ids: dict[str, tuple[str, int]] | None = None,
+                  cache: RecordCache | None = None, progress=None) -> list[Product]:
     """Load and check product files; every problem goes to *report*, fully valid products are returned.
 
     *other_ids* are ids of records not being checked now (id -> (shown path, line)), so a new file
-    cannot take an id already in the register.
+    cannot take an id already in the register. *cache* skips parsing files whose bytes were seen before.
     """
-    product_schema = schema.load_schema("product")
+    cache = cache or RecordCache(None)
     complete = len(provinces) == UNITS
     products: list[Product] = []
     ids: list[tuple[str, str, int]] = []
     formers: list[tuple[str, str, str, int]] = []
-    for path in files:
+    for number, path in enumerate(files, 1):
+        if progress:
+            progress(number, len(files))
         shown = shown_path(path)
         before = len(report)
         if not path.exists():
@@ -123,23 +145,27 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
             report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
                                      f"đổi tên thành «{path.name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
             continue
-        loaded = load_file(path, product_schema, report, shown)
-        if loaded is None:
+        raw = path.read_bytes()
+        key = cache.key(raw)
+        entry = cache.get(key)
+        if entry is None:
+            entry = load_entry(raw, path)
+            cache.put(key, entry)
+        for line, field, message in entry.problems:
+            report.add(shown, line, field, message)
+        if entry.data is None:
             continue
-        if not isinstance(loaded.data, dict):
-            report.add(shown, 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
-            continue
+        loaded = Loaded(path, entry.data, entry.lines, entry.broken)
 
         def add(field, message, loaded=loaded, shown=shown):
             report.add(shown, loaded.line_of(field), field, message)
 
-        bad = _schema_problems(loaded, "product", add)
-        if isinstance(loaded.data.get("id"), str) and "id" not in bad:
+        if isinstance(loaded.data.get("id"), str) and "id" not in entry.bad:
             ids.append((loaded.data["id"], shown, loaded.line_of("id")))
         folder = folder_of(path, products_dir)
         if folder == "":
             add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
-        check_record(loaded, without(loaded.data, bad), provinces if complete else None, add, folder or None)
+        check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add, folder or None)
         if len(report) == before and complete:
             product = make_product(loaded, provinces)
             products.append(product)
@@ -164,10 +190,18 @@ def register_ids(products_dir: Path, exclude: set[Path]) -> dict[str, tuple[str,
     return ids
 
 
-def load_register(content_dir: Path, report: Report | None = None) -> tuple[Register, Report]:
-    """Load and validate everything under *content_dir* (provinces/ and products/)."""
+def load_register(content_dir: Path, report: Report | None = None, cache: bool = False,
+                  progress=None) -> tuple[Register, Report]:
+    """Load and validate everything under *content_dir* (provinces/ and products/).
+
+    With *cache*, files whose bytes were loaded before are not parsed again (``.cache/ocop/`` beside content/).
+    """
     report = report if report is not None else Report()
     provinces = load_provinces(content_dir / "provinces", report)
     products_dir = content_dir / "products"
-    products = load_products(product_files([products_dir]), provinces, products_dir, report)
+    records = RecordCache.open(content_dir) if cache else None
+    products = load_products(product_files([products_dir]), provinces, products_dir, report, cache=records,
+                             progress=progress)
+    if records is not None:
+        records.save()
     return Register(provinces, products), report

@@ -40,22 +40,28 @@ def slugify(text: str) -> str:
     return _slugify(fold(text))
 
 
-def _letters(text: str):
-    """Yield (base letter with its letter mark, tone rank) for each character of *text*."""
-    base = None
-    tone = 0
-    for ch in unicodedata.normalize("NFD", nfc(text)):
-        if unicodedata.combining(ch):
-            if ch in _LETTER_MARKS and base is not None:
-                base = unicodedata.normalize("NFC", base + ch)
-            elif ch in _TONE_ORDER:
-                tone = _TONE_ORDER[ch]
-            continue
-        if base is not None:
-            yield base, tone
-        base, tone = ch, 0
-    if base is not None:
-        yield base, tone
+def _char_keys(ch: str) -> tuple[int, int, int]:
+    """(primary, tone, case) of one NFC character: its base letter with letter mark, its tone, upper or lower."""
+    base, tone = ch, 0
+    decomposed = unicodedata.normalize("NFD", ch)
+    if len(decomposed) > 1:
+        base = decomposed[0]
+        for mark in decomposed[1:]:
+            if mark in _LETTER_MARKS:
+                base = unicodedata.normalize("NFC", base + mark)
+            elif mark in _TONE_ORDER:
+                tone = _TONE_ORDER[mark]
+    lower = base.lower()
+    if lower in _RANK:
+        primary = 1000 + _RANK[lower]
+    elif lower.isspace():
+        primary = 0
+    else:
+        primary = 2000 + ord(lower) if lower.isalpha() else 1 + ord(lower) % 999
+    return primary, tone, 0 if base == lower else 1
+
+
+_CHAR_KEYS: dict[str, tuple[int, int, int]] = {}
 
 
 def sort_key(text: str) -> tuple:
@@ -63,17 +69,12 @@ def sort_key(text: str) -> tuple:
 
     Letters compare first (a < ă < â < b ... d < đ ... o < ô < ơ ... u < ư), then tones
     (level, huyền, hỏi, ngã, sắc, nặng), then case. Spaces sort before letters so that
-    names compare syllable by syllable.
+    names compare syllable by syllable. Keys of characters are computed once and remembered.
     """
-    primary, tones, cases = [], [], []
-    for letter, tone in _letters(text):
-        lower = letter.lower()
-        if lower in _RANK:
-            primary.append(1000 + _RANK[lower])
-        elif lower.isspace():
-            primary.append(0)
-        else:
-            primary.append(2000 + ord(lower) if lower.isalpha() else 1 + ord(lower) % 999)
-        tones.append(tone)
-        cases.append(0 if letter == lower else 1)
-    return tuple(primary), tuple(tones), tuple(cases)
+    keys = []
+    for ch in nfc(text):
+        key = _CHAR_KEYS.get(ch)
+        if key is None:
+            key = _CHAR_KEYS[ch] = _char_keys(ch)
+        keys.append(key)
+    return tuple(k[0] for k in keys), tuple(k[1] for k in keys), tuple(k[2] for k in keys)
