@@ -29,8 +29,8 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-DELETE_OUTPUT_DIRECTORY = True
-OUTPUT_RETENTION = [".git"]
+# Our plugin writes incrementally and removes what a previous build wrote and this one does not.
+DELETE_OUTPUT_DIRECTORY = False
 
 # A typo in a template fails the build instead of rendering nothing.
 JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

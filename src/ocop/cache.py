@@ -19,11 +19,17 @@ from pathlib import Path
 _SOURCES = ("loader.py", "schema.py", "vntext.py", "taxcode.py", "schema/product.schema.json")
 
 
-def code_digest() -> str:
-    """Digest of the code and schema that turn a file into an entry."""
+def code_digest(everything: bool = False) -> str:
+    """Digest of the code and schema that turn a file into an entry (with *everything*: the whole package)."""
     digest = hashlib.sha256()
-    for name in _SOURCES:
-        digest.update(resources.files("ocop").joinpath(name).read_bytes())
+    package = resources.files("ocop")
+    if everything:
+        names = sorted(str(p.relative_to(Path(str(package)))) for p in Path(str(package)).rglob("*")
+                       if p.suffix in (".py", ".json") and "__pycache__" not in p.parts)
+    else:
+        names = _SOURCES
+    for name in names:
+        digest.update(name.encode() + package.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -104,6 +104,11 @@ class History:
     lineages: dict[str, Lineage] = field(default_factory=dict)  # by latest id (live or deleted)
     commits: list[Commit] = field(default_factory=list)  # oldest first
 
+    def digest_of(self, product_id: str) -> str:
+        """What a record's history page section depends on: the commits that changed it."""
+        lineage = self.lineages.get(product_id)
+        return "|".join(c.commit for c in lineage.changes) if lineage else ""
+
     def changes_of(self, product_id: str) -> list[Change]:
         """Changes of one record, newest first (empty when unknown)."""
         lineage = self.lineages.get(product_id)

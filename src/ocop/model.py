@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .lifecycle import MERGER_DAY, Decision, State, StatusChange, state_on, status_change, timeline
@@ -70,6 +73,12 @@ class Product:
     @property
     def url(self) -> str:
         return f"san-pham/{self.id}/"
+
+    @cached_property
+    def digest(self) -> str:
+        """Digest of everything the record's own pages show: its data and how its province is named."""
+        text = json.dumps([self.data, self.province_label], sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
     @property
     def current(self) -> Decision:

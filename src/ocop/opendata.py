@@ -1,35 +1,59 @@
-"""Everything beyond the HTML pages, written after them: data exports, static API, Atom feed, redirects and
-pages of deleted records."""
+"""Everything beyond the HTML pages, as output jobs: data exports, static API, Atom feed of changes,
+redirect pages and pages of deleted records."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
+import hashlib
+from typing import Callable
 
 from . import api, export, feed, redirects, release
 from .history import History
+from .output import Job
 from .register import Register
 
 
-@dataclass(frozen=True)
-class Written:
-    data: dict[str, bytes]
-    api: dict[str, bytes]
-    redirect_urls: list[str]
-    removed_urls: list[str]
-
-
-def write_open_data(output: Path, register: Register, history: History, today: dt.date, site_url: str) -> Written:
-    """Write data/, api/v1/, the feed and the redirect pages into *output*."""
+def open_data_jobs(register: Register, history: History, today: dt.date,
+                   site_url: str) -> tuple[str, Callable[[], dict[str, bytes]], list[Job]]:
+    """(key of the data/ exports, the function making them all, and the jobs of every other file)."""
     site_url = site_url.rstrip("/")
     when = release.timestamp(history.head_date, today)
     moved = redirects.redirect_map(register, history)
     removed = redirects.removed_records(register, history, moved)
-    data = export.write_data(output / "data", register, history, today, site_url, when)
-    api_files = api.write_api(output / api.PREFIX, register, history, today, site_url, moved, removed)
-    feed_path = output / feed.PATH
-    feed_path.parent.mkdir(parents=True, exist_ok=True)
-    feed_path.write_text(feed.atom(register, history, site_url, when), encoding="utf-8")
-    urls = redirects.write_redirects(output, moved, register, site_url)
-    return Written(data, api_files, urls, redirects.write_removed(output, removed))
+    everything = hashlib.sha256("".join(p.digest for p in register.products).encode()
+                                + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
+
+    def data() -> dict[str, bytes]:
+        return export.data_files(register, history, today, site_url, when)
+
+    names = {p.id: p.name for p in register.products}
+    jobs = [
+        Job(f"{api.PREFIX}/openapi.json", None, lambda: export.json_bytes(api.openapi_document(site_url))),
+        Job(f"{api.PREFIX}/index.json", None, lambda: export.json_bytes(
+            api.index_document(register, history, today, moved, list(removed)))),
+        Job(feed.PATH, None, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),
+    ]
+    for product in register.products:
+        jobs.append(Job(f"{api.PREFIX}/products/{product.id}.json", product.digest + history.digest_of(product.id),
+                        lambda product=product: export.json_bytes(
+                            api.product_document(product, history, today, site_url))))
+    by_province = {p.code: [] for p in register.provinces}
+    for product in register.products:
+        by_province[product.province.code].append(product)
+    for province in register.provinces:
+        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", None, lambda province=province: export.json_bytes(
+            api.province_document(province, by_province[province.code], today))))
+    for old, new in moved.items():
+        jobs.append(Job(f"san-pham/{old}/index.html", None, lambda old=old, new=new: redirects.redirect_page(
+            old, new, names[new], site_url).encode("utf-8")))
+    for item in removed:
+        jobs.append(Job(f"san-pham/{item.id}/index.html", None,
+                        lambda item=item: redirects.removed_page(item).encode("utf-8")))
+    return everything, data, jobs
+
+
+def extra_urls(register: Register, history: History) -> list[str]:
+    """Pages of old and deleted ids, for the sitemap's caller to leave out (they are not content)."""
+    moved = redirects.redirect_map(register, history)
+    return [f"san-pham/{old}/" for old in moved] + [f"san-pham/{r.id}/" for r in
+                                                   redirects.removed_records(register, history, moved)]

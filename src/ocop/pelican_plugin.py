@@ -7,13 +7,18 @@ this module hands them Pelican's settings, writer and Jinja2 environment.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
 
 from . import opendata, site
+from .cache import code_digest
+from .output import Job, Output
 from .history import read_history
 from .lifecycle import STATUSES
 from .model import GROUPS
@@ -52,24 +57,43 @@ class OcopGenerator(Generator):
             "provinces": register.provinces, "FIELD_TITLES": field_titles(), "PUBLIC_SITEURL": self.site_url,
         })
 
+    def build_key(self) -> str:
+        """Digest of what every file depends on besides its own inputs: code, templates, settings, as-of day."""
+        digest = hashlib.sha256(code_digest(everything=True).encode())
+        for template in sorted(Path(self.theme, "templates").rglob("*")):
+            if template.is_file():
+                digest.update(template.name.encode() + template.read_bytes())
+        for name in ("SITEURL", "PUBLIC_SITEURL", "RELATIVE_URLS", "SITENAME"):
+            digest.update(f"{name}={self.settings.get(name)!r}".encode())
+        digest.update(str(self.today).encode())
+        return digest.hexdigest()
+
+    def render(self, page: site.Page, relative: bool) -> bytes:
+        """One page through the theme's template, with links relative to it as Pelican's writer makes them."""
+        context = self.context.copy()
+        if relative and page.output != "404.html":
+            context["SITEURL"] = path_to_url(get_relative_path(page.output))
+        context["output_file"] = page.output
+        context.update(page.context)
+        return self.get_template(page.template.removesuffix(".html")).render(context).encode("utf-8")
+
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
-        urls = []
-        site_url = self.settings.get("SITEURL", "")
-        for page in site.pages(self.register, self.today, self.history, self.site_url):
-            writer.write_file(page.output, self.get_template(page.template.removesuffix(".html")), self.context,
-                              relative_urls=relative and page.output != "404.html", page_url=page.url, **page.context)
-            if page.output != "404.html":
-                urls.append(page.url)
-        for item in site.files(self.register, self.today, self.site_url):
-            target = Path(self.output_path) / item.output
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.content)
-        sitemap = Path(self.output_path) / "sitemap.xml"
-        sitemap.write_text(site.sitemap(urls, site_url), encoding="utf-8")
-        opendata.write_open_data(Path(self.output_path), self.register, self.history, self.today, self.site_url)
-        log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d trang", len(self.register.products),
-                 len(self.register.provinces), len(urls) + 1)
+        output = Output(Path(self.output_path), self.build_key(), self.settings.get("OCOP_PROGRESS"))
+        pages = list(site.pages(self.register, self.today, self.history, self.site_url))
+        output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
+        output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
+        key, make_data, jobs = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url)
+        output.run(jobs, "API, chuyển hướng")
+        output.run_bundle("data", key, make_data)
+        urls = [p.url for p in pages if p.output != "404.html"]
+        sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
+        output.run([Job("sitemap.xml", None, lambda: sitemap)])
+        stats = output.finish()
+        self.stats = stats
+        log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d tệp làm mới, %d giữ nguyên, %d ghi, %d xóa",
+                 len(self.register.products), len(self.register.provinces), stats.made, stats.skipped,
+                 stats.written, stats.removed)
 
 
 def build_site(register, content_dir: Path, output_dir: Path, settings_file: Path,
@@ -80,7 +104,7 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
     from pelican.settings import read_settings
 
     output_dir = Path(output_dir)
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / "sitemap.xml").exists():
+    if not Output.is_ours(output_dir):
         raise OutputNotOurs(f"thư mục «{output_dir}» có tệp khác, không phải trang đã dựng; chọn thư mục trống")
     override = {"OCOP_REGISTER": register, "PATH": str(Path(content_dir).resolve()),
                 "OUTPUT_PATH": str(Path(output_dir).resolve())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from functools import lru_cache
 
 import zxingcpp
 
@@ -16,6 +17,7 @@ QUIET = 4  # modules of white border the QR standard asks for
 PNG_SCALE = 8  # pixels per module (one byte of a 1-bit row): about 3 cm wide at 300 dpi
 
 
+@lru_cache(maxsize=4)  # the SVG and the PNG of one code are made one after the other
 def matrix(url: str) -> list[bytes]:
     """Rows of the QR code for *url* (error correction M), one byte per module: 0 dark, 255 light."""
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
@@ -64,7 +66,16 @@ def png(rows: list[bytes]) -> bytes:
             + chunk(b"IEND", b""))
 
 
+def qr_svg(url: str) -> bytes:
+    """SVG of a QR code that opens *url*."""
+    return svg(matrix(url), url)
+
+
+def qr_png(url: str) -> bytes:
+    """PNG of a QR code that opens *url*."""
+    return png(matrix(url))
+
+
 def qr_files(url: str) -> tuple[bytes, bytes]:
     """(SVG, PNG) bytes of a QR code that opens *url*."""
-    rows = matrix(url)
-    return svg(rows, url), png(rows)
+    return qr_svg(url), qr_png(url)

@@ -19,20 +19,13 @@ from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
 from .model import GROUPS, Product, group_url, province_url
-from .qr import qr_files
+from .output import Job
+from .qr import qr_png, qr_svg
 from .register import Register
 from .schema import field_titles
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
-
-
-@dataclass(frozen=True)
-class File:
-    """A non-HTML file of the site (QR image, feed, calendar)."""
-
-    output: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -43,6 +36,7 @@ class Page:
     template: str
     context: dict[str, Any]
     url: str
+    key: str | None = None  # digest of the page's own inputs; None: made at every build
 
 
 def render_markdown(text: str | None) -> str:
@@ -136,10 +130,10 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
             "verify_url": verify_url(product),
             "history": history_rows(history.changes_of(product.id)),
             "jsonld": product_jsonld(product, today, site_url),
-        }, product.url)
+        }, product.url, product.digest + history.digest_of(product.id))
         yield Page(f"{verify_url(product)}index.html", "verify.html", {
             "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
-        }, verify_url(product))
+        }, verify_url(product), product.digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", {}, "xac-minh/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
     yield Page("du-lieu/index.html", "data.html", {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
@@ -161,21 +155,21 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
         }, monitoring_url(province))
 
 
-def files(register: Register, today: dt.date, public_url: str) -> Iterator[File]:
+def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
     """QR codes for every product, and the Atom feed and calendar of the nation and of each province."""
     for product in register.products:
-        svg, png = qr_files(public_url + "/" + verify_url(product))
-        yield File(f"{verify_url(product)}qr.svg", svg)
-        yield File(f"{verify_url(product)}qr.png", png)
+        url = public_url + "/" + verify_url(product)
+        yield Job(f"{verify_url(product)}qr.svg", url, lambda url=url: qr_svg(url))
+        yield Job(f"{verify_url(product)}qr.png", url, lambda url=url: qr_png(url))
     groups = products_by_province(register)
     areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
     for province, name, items in areas:
         base = monitoring_url(province)
-        notices = feeds.notices(items, today)
         title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
-        yield File(f"{base}canh-bao.atom", feeds.atom(title, public_url, f"{public_url}/{base}canh-bao.atom", notices,
-                                                      today).encode())
-        yield File(f"{base}lich-het-han.ics", feeds.icalendar(title, public_url, notices))
+        yield Job(f"{base}canh-bao.atom", None, lambda title=title, base=base, items=items: feeds.atom(
+            title, public_url, f"{public_url}/{base}canh-bao.atom", feeds.notices(items, today), today).encode())
+        yield Job(f"{base}lich-het-han.ics", None, lambda title=title, items=items: feeds.icalendar(
+            title, public_url, feeds.notices(items, today)))
 
 
 def sitemap(urls: list[str], site_url: str) -> str:

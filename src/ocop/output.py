@@ -1,0 +1,143 @@
+"""Writing the site's files incrementally and on every core.
+
+Each file is a Job: where it goes, a key (a digest of everything it depends on, or None for "always make
+it") and a function that makes its bytes. A build remembers the keys it wrote in ``.ocop-build.json`` in the
+output folder. The next build skips a job whose key and build key are unchanged and whose file is still there,
+writes only bytes that differ, and removes files the previous build wrote that this one no longer makes. So a
+build after an edit does the work of that edit, and its output is the same as a full build's.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+STATE = ".ocop-build.json"
+PARALLEL_FROM = 400  # below this many jobs, starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class Job:
+    output: str
+    key: str | None
+    make: Callable[[], bytes]
+
+
+@dataclass
+class Stats:
+    made: int = 0
+    skipped: int = 0
+    written: int = 0
+    removed: int = 0
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write *data* to *path* unless the file already holds exactly these bytes; True if written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+_JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them
+_ROOT = Path(".")
+
+
+def _run(indices: range) -> list[tuple[int, bool]]:
+    return [(i, write_if_changed(_ROOT / _JOBS[i].output, _JOBS[i].make())) for i in indices]
+
+
+@dataclass
+class Output:
+    """One build's writing into *root*; *build_key* digests what every file depends on (code, theme, settings)."""
+
+    root: Path
+    build_key: str
+    progress: Callable[[str, int, int], None] | None = None
+    previous: dict[str, str | None] = field(default_factory=dict)
+    done: dict[str, str | None] = field(default_factory=dict)
+    stats: Stats = field(default_factory=Stats)
+
+    def __post_init__(self) -> None:
+        try:
+            state = json.loads((self.root / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        self.previous = state.get("files", {}) if state.get("build") == self.build_key else {}
+        self.previous_files = set(state.get("files", {}))
+
+    @staticmethod
+    def is_ours(root: Path) -> bool:
+        """True if *root* is missing, empty, or was written by a build of ours."""
+        return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
+
+    def run(self, jobs: list[Job], stage: str = "", workers: int | None = None) -> None:
+        """Make and write every job that needs it, on *workers* processes (default: every core)."""
+        todo = []
+        for job in jobs:
+            if job.key is not None and self.previous.get(job.output) == job.key and (self.root / job.output).exists():
+                self.stats.skipped += 1
+            else:
+                todo.append(job)
+            self.done[job.output] = job.key
+        workers = workers or os.cpu_count() or 1
+        global _JOBS, _ROOT
+        _JOBS, _ROOT = todo, self.root
+        if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            size = -(-len(todo) // (workers * 8))
+            chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                finished = 0
+                for result in pool.imap_unordered(_run, chunks):
+                    self._count(result)
+                    finished += len(result)
+                    self._tell(stage, finished, len(todo))
+        else:
+            for start in range(0, len(todo), 200):
+                self._count(_run(range(start, min(start + 200, len(todo)))))
+                self._tell(stage, min(start + 200, len(todo)), len(todo))
+        _JOBS = []
+
+    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> None:
+        """Files made together by one computation (the data exports): skipped together when *key* is unchanged."""
+        before = {name: k for name, k in self.previous.items() if name.startswith(folder + "/")}
+        if before and all(k == key and (self.root / name).exists() for name, k in before.items()):
+            self.done.update(before)
+            self.stats.skipped += len(before)
+            return
+        for name, data in make().items():
+            self.done[f"{folder}/{name}"] = key
+            self._count([(0, write_if_changed(self.root / folder / name, data))])
+
+    def _count(self, result: list[tuple[int, bool]]) -> None:
+        self.stats.made += len(result)
+        self.stats.written += sum(1 for _, wrote in result if wrote)
+
+    def _tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress and stage:
+            self.progress(stage, done, total)
+
+    def finish(self) -> Stats:
+        """Remove what the previous build wrote and this one did not; remember this build's files."""
+        for stale in sorted(self.previous_files - set(self.done)):
+            path = self.root / stale
+            if path.is_file():
+                path.unlink()
+                self.stats.removed += 1
+                _remove_empty_parents(path.parent, self.root)
+        state = {"build": self.build_key, "files": dict(sorted(self.done.items()))}
+        write_if_changed(self.root / STATE, json.dumps(state, ensure_ascii=False, indent=0).encode("utf-8"))
+        return self.stats
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
