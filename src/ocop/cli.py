@@ -50,7 +50,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)
         return 1
     try:
-        build_site(register, Path(args.content), Path(args.output), Path(args.settings), args.today)
+        build_site(register, Path(args.content), Path(args.output), _settings(args), args.today)
     except OutputNotOurs as exc:
         print(f"Không dựng trang: {exc}", file=sys.stderr)
         return 1
@@ -59,6 +59,14 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {len(register.products)} sản phẩm, {len(register.provinces)} tỉnh/thành trong {seconds:.1f} s.")
     print(f"Trang web: {out.resolve()}/index.html — xem bằng: make serve (http://localhost:8000/)")
     return 0
+
+
+def _settings(args: argparse.Namespace) -> Path:
+    """--settings, else pelicanconf.py beside content/, else in the working folder."""
+    if args.settings:
+        return Path(args.settings)
+    beside = Path(args.content).resolve().parent / "pelicanconf.py"
+    return beside if beside.exists() else Path("pelicanconf.py")
 
 
 def _is_date(text: str) -> bool:
@@ -125,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("paths", nargs="*", help="tệp hoặc thư mục (mặc định: toàn bộ sổ)")
     validate.set_defaults(func=_validate)
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
-    build.add_argument("--settings", default="pelicanconf.py")
+    build.add_argument("--settings", help="tệp cấu hình Pelican (mặc định: pelicanconf.py cạnh thư mục content)")
     build.add_argument("--output", default="output")
     build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
                        "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")

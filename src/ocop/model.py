@@ -44,6 +44,7 @@ class Product:
         self.sort = sort_key(self.name)
         self.decisions: tuple[Decision, ...] = timeline(self.data)
         self.change: StatusChange | None = status_change(self.data)
+        self._states: dict[dt.date, State | None] = {}
 
     # Fields, named once here so templates never read raw keys.
     id = property(lambda self: self.data["id"])
@@ -112,8 +113,10 @@ class Product:
         return self.score.get("total")
 
     def state_on(self, day: dt.date) -> State | None:
-        """The product's state on *day* (None before its first decision)."""
-        return state_on(self.decisions, self.change, day)
+        """The product's state on *day* (None before its first decision); remembered per day."""
+        if day not in self._states:
+            self._states[day] = state_on(self.decisions, self.change, day)
+        return self._states[day]
 
     def status_on(self, day: dt.date) -> str:
         """Status key on *day* (see lifecycle.STATUSES); "unknown" before the first decision."""

@@ -14,6 +14,7 @@ from .lifecycle import STATUSES, State
 from .model import GROUPS, PRODUCER_KINDS, Product
 
 EXPIRY_WINDOWS = (30, 90, 180)
+LIST_LIMIT = 100  # rows of each list on a monitoring page; the full lists are in `ocop report` and data/
 
 
 @dataclass

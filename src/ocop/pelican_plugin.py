@@ -74,7 +74,7 @@ class OcopGenerator(Generator):
         if relative and page.output != "404.html":
             context["SITEURL"] = path_to_url(get_relative_path(page.output))
         context["output_file"] = page.output
-        context.update(page.context)
+        context.update(page.context())
         return self.get_template(page.template.removesuffix(".html")).render(context).encode("utf-8")
 
     def generate_output(self, writer) -> None:

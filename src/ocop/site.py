@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+import hashlib
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import markdown
 import nh3
@@ -34,9 +35,28 @@ class Page:
 
     output: str
     template: str
-    context: dict[str, Any]
+    context: Callable[[], dict[str, Any]]  # called only when the page is made (unchanged pages are skipped)
     url: str
     key: str | None = None  # digest of the page's own inputs; None: made at every build
+
+
+PAGE_SIZE = 100  # products per list page: a phone downloads a list in one small page
+
+
+def list_pages(base: str, template: str, items: list[Product], context: dict[str, Any]) -> Iterator[Page]:
+    """A list of products split into pages of PAGE_SIZE: base/, base/trang-2/, ...
+
+    Every page shows counts of the whole list, so its key is the digest of the whole list.
+    """
+    key = hashlib.sha1("".join(p.digest for p in items).encode()).hexdigest()
+    total = max(1, -(-len(items) // PAGE_SIZE))
+    urls = [base if n == 1 else f"{base}trang-{n}/" for n in range(1, total + 1)]
+    for number, url in enumerate(urls, 1):
+        chunk = items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        pager = {"number": number, "total": total, "urls": urls, "first": (number - 1) * PAGE_SIZE + 1,
+                 "count": len(items)}
+        yield Page(f"{url}index.html", template, lambda chunk=chunk, pager=pager: {
+            **context, "products": chunk, "pager": pager}, url, key)
 
 
 def render_markdown(text: str | None) -> str:
@@ -104,54 +124,50 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
-    yield Page("index.html", "index.html", {
-        "counts": counts(products, today), "province_rows": province_rows, "groups": GROUPS,
-    }, "")
-    yield Page("tinh/index.html", "provinces.html", {"province_rows": province_rows}, "tinh/")
+    all_counts = counts(products, today)
+    yield Page("index.html", "index.html", lambda: {
+        "counts": all_counts, "province_rows": province_rows, "groups": GROUPS}, "")
+    yield Page("tinh/index.html", "provinces.html", lambda: {"province_rows": province_rows}, "tinh/")
     for province in provinces_sorted:
         items = by_province[province.code]
-        yield Page(f"{province_url(province)}index.html", "province.html", {
-            "province": province, "products": items, "counts": counts(items, today),
-        }, province_url(province))
-    yield Page("nganh/index.html", "groups.html", {"counts": counts(products, today)}, "nganh/")
+        yield from list_pages(province_url(province), "province.html", items, {
+            "province": province, "counts": counts(items, today)})
+    yield Page("nganh/index.html", "groups.html", lambda: {"counts": all_counts}, "nganh/")
     for key in [*GROUPS, None]:
         items = [p for p in products if p.group == key]
-        yield Page(f"{group_url(key)}index.html", "group.html", {
-            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"),
-            "products": items, "counts": counts(items, today),
-        }, group_url(key))
-    yield Page("sao/index.html", "stars_index.html", {"counts": counts(products, today)}, "sao/")
+        yield from list_pages(group_url(key), "group.html", items, {
+            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": counts(items, today)})
+    yield Page("sao/index.html", "stars_index.html", lambda: {"counts": all_counts}, "sao/")
     for level in STAR_LEVELS:
-        items = [p for p in products if p.stars == level]
-        yield Page(f"sao/{level}/index.html", "stars.html", {"level": level, "products": items}, f"sao/{level}/")
+        yield from list_pages(f"sao/{level}/", "stars.html", [p for p in products if p.stars == level], {"level": level})
     for product in products:
-        yield Page(f"{product.url}index.html", "product.html", {
+        yield Page(f"{product.url}index.html", "product.html", lambda product=product: {
             "product": product, "description_html": render_markdown(product.description),
             "verify_url": verify_url(product),
             "history": history_rows(history.changes_of(product.id)),
             "jsonld": product_jsonld(product, today, site_url),
         }, product.url, product.digest + history.digest_of(product.id))
-        yield Page(f"{verify_url(product)}index.html", "verify.html", {
+        yield Page(f"{verify_url(product)}index.html", "verify.html", lambda product=product: {
             "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
         }, verify_url(product), product.digest)
-    yield Page("xac-minh/index.html", "verify_lookup.html", {}, "xac-minh/")
+    yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
-    yield Page("du-lieu/index.html", "data.html", {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
-    yield Page("404.html", "404.html", {}, "404.html")
+    yield Page("du-lieu/index.html", "data.html", lambda: {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
+    yield Page("404.html", "404.html", dict, "404.html")
 
 
 def monitoring_pages(register: Register, provinces_sorted, by_province, today: dt.date) -> Iterator[Page]:
     """The national monitoring page and one per province."""
     national = monitoring.figures(register.products, today)
     province_rows = [(p, monitoring.figures(by_province[p.code], today, p.name)) for p in provinces_sorted]
-    yield Page("giam-sat/index.html", "monitoring.html", {
+    yield Page("giam-sat/index.html", "monitoring.html", lambda: {
         "fig": national, "province": None, "province_rows": province_rows, "chart": charts.bar_chart,
-        "feed_base": "giam-sat/",
+        "feed_base": "giam-sat/", "limit": monitoring.LIST_LIMIT,
     }, "giam-sat/")
     for province, fig in province_rows:
-        yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", {
+        yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", lambda province=province, fig=fig: {
             "fig": fig, "province": province, "province_rows": [], "chart": charts.bar_chart,
-            "feed_base": monitoring_url(province),
+            "feed_base": monitoring_url(province), "limit": monitoring.LIST_LIMIT,
         }, monitoring_url(province))
 
 
