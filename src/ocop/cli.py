@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .register import find_content, load_products, load_provinces, load_register, product_files, register_ids
+from .progress import Progress
 from .report import Report
 
 
@@ -43,14 +44,17 @@ def _build(args: argparse.Namespace) -> int:
     if args.today and not _is_date(args.today):
         print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
-    register, report = load_register(Path(args.content), cache=True)
+    progress = Progress.for_terminal(args.timings)
+    with progress.stage("Đọc và kiểm tra hồ sơ"):
+        register, report = load_register(Path(args.content), cache=True,
+                                         progress=lambda done, total: progress("Đọc hồ sơ", done, total))
     if not report.ok:
         for line in report.lines():
             print(line)
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)
         return 1
     try:
-        build_site(register, Path(args.content), Path(args.output), _settings(args), args.today)
+        build_site(register, Path(args.content), Path(args.output), _settings(args), args.today, progress)
     except OutputNotOurs as exc:
         print(f"Không dựng trang: {exc}", file=sys.stderr)
         return 1
@@ -135,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
     build.add_argument("--settings", help="tệp cấu hình Pelican (mặc định: pelicanconf.py cạnh thư mục content)")
     build.add_argument("--output", default="output")
+    build.add_argument("--timings", action="store_true", help="in thời gian từng bước (cho đo hiệu năng)")
     build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
                        "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")
     build.set_defaults(func=_build)

@@ -169,8 +169,9 @@ def _iso(day: dt.date | None) -> str | None:
 def product_table(register: Register, history: History, today: dt.date, site_url: str) -> Table:
     """One row per product: every record field, flattened, then what the register derives."""
     columns = []
+    flat = {id(p): flatten(p.data) for p in register.products}  # once per product, not once per column
     for path, _sub, required in record_fields():
-        columns.append(schema_column(path, get=lambda p, path=path: flatten(p.data).get(path),
+        columns.append(schema_column(path, get=lambda p, path=path: flat[id(p)].get(path),
                                      required=required, unique=path == "id"))
     day = today.strftime("%d/%m/%Y")
 
@@ -375,33 +376,46 @@ def normalised_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def xlsx_bytes(all_tables: list[Table], when: dt.datetime, as_of: dt.date) -> bytes:
-    """One workbook: a sheet per table (text stays text, never a formula), then a sheet documenting every column."""
+    """One workbook: a sheet per table (text stays text, never a formula), then a sheet documenting every column.
+
+    Written in openpyxl's write-only mode: rows stream out, several times faster and lighter at national scale.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     bold = Font(bold=True)
+
+    def header(sheet, names):
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    def cell(sheet, column, value):
+        if column.type == "date" and value is not None:
+            out = WriteOnlyCell(sheet, value=value)
+            out.number_format = "yyyy-mm-dd"
+            return out
+        if isinstance(value, str) and value.startswith("="):
+            out = WriteOnlyCell(sheet, value=value)
+            out.data_type = TYPE_STRING  # "=..." in a record is text, not a formula
+            return out
+        return value
+
     for table in all_tables:
         sheet = book.create_sheet(table.name)
-        sheet.append([c.name for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in table.rows:
-            sheet.append([_xlsx_cell(c, row[c.name]) for c in table.columns])
-        for col, column in enumerate(table.columns, 1):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
-                if column.type == "date" and cell.value is not None:
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING  # "=..." in a record is text, not a formula
         sheet.freeze_panes = "B2"
+        sheet.append(header(sheet, [c.name for c in table.columns]))
+        for row in table.rows:
+            sheet.append([cell(sheet, c, _xlsx_cell(c, row[c.name])) for c in table.columns])
     doc = book.create_sheet("fields")
-    doc.append(["table", "column", "type", "tiêu đề", "title", "mô tả", "description"])
-    for cell in doc[1]:
-        cell.font = bold
+    doc.append(header(doc, ["table", "column", "type", "tiêu đề", "title", "mô tả", "description"]))
     for table in all_tables:
         for c in table.columns:
             doc.append([table.name, c.name, c.type, c.title, c.title_en, c.description, c.description_en])

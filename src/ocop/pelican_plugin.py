@@ -19,6 +19,7 @@ from pelican.utils import get_relative_path, path_to_url
 from . import opendata, site
 from .cache import code_digest
 from .output import Job, Output
+from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
 from .model import GROUPS
@@ -50,7 +51,9 @@ class OcopGenerator(Generator):
         self.register = register
         today = self.settings.get("OCOP_TODAY") or default_as_of()
         self.today = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
-        self.history = read_history(Path(self.path))
+        self.progress = self.settings.get("OCOP_PROGRESS") or Progress()
+        with self.progress.stage("Lịch sử git"):
+            self.history = read_history(Path(self.path))
         self.site_url = (self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
         self.env.globals.update({
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
@@ -79,13 +82,18 @@ class OcopGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
-        output = Output(Path(self.output_path), self.build_key(), self.settings.get("OCOP_PROGRESS"))
-        pages = list(site.pages(self.register, self.today, self.history, self.site_url))
-        output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
-        output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
-        key, make_data, jobs = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url)
-        output.run(jobs, "API, chuyển hướng")
-        output.run_bundle("data", key, make_data)
+        stage = self.progress.stage
+        output = Output(Path(self.output_path), self.build_key(), self.progress)
+        with stage("Trang HTML"):
+            pages = list(site.pages(self.register, self.today, self.history, self.site_url))
+            output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
+        with stage("Mã QR, tin Atom, lịch"):
+            output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
+        with stage("API"):
+            key, make_data, jobs = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url)
+            output.run(jobs, "API, chuyển hướng")
+        with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
+            output.run_bundle("data", key, make_data)
         urls = [p.url for p in pages if p.output != "404.html"]
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
         output.run([Job("sitemap.xml", None, lambda: sitemap)])
@@ -97,7 +105,7 @@ class OcopGenerator(Generator):
 
 
 def build_site(register, content_dir: Path, output_dir: Path, settings_file: Path,
-               today: dt.date | str | None = None) -> None:
+               today: dt.date | str | None = None, progress: Progress | None = None) -> None:
     """Run Pelican with *settings_file* to write the site of an already validated *register*."""
     from pelican import Pelican
     from pelican.log import console
@@ -110,6 +118,7 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
                 "OUTPUT_PATH": str(Path(output_dir).resolve())}
     if today:
         override["OCOP_TODAY"] = today
+    override["OCOP_PROGRESS"] = progress or Progress()
     pelican = Pelican(read_settings(str(settings_file), override=override))
     quiet, console.quiet = console.quiet, True  # its summary counts blog articles, of which we have none
     try:

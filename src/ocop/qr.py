@@ -7,6 +7,7 @@ pixel at 8 pixels per module, so each module is exactly one byte of the image ro
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from functools import lru_cache
@@ -15,6 +16,7 @@ import zxingcpp
 
 QUIET = 4  # modules of white border the QR standard asks for
 PNG_SCALE = 8  # pixels per module (one byte of a 1-bit row): about 3 cm wide at 300 dpi
+_DARK_RUN = re.compile(b"\x00+")
 
 
 @lru_cache(maxsize=4)  # the SVG and the PNG of one code are made one after the other
@@ -30,17 +32,8 @@ def matrix(url: str) -> list[bytes]:
 def svg(rows: list[bytes], title: str) -> bytes:
     """An SVG of the rows: one path of horizontal runs of dark modules, quiet zone included."""
     size = len(rows) + 2 * QUIET
-    runs = []
-    for y, row in enumerate(rows):
-        x = 0
-        while x < len(row):
-            if row[x] == 0:
-                start = x
-                while x < len(row) and row[x] == 0:
-                    x += 1
-                runs.append(f"M{start + QUIET} {y + QUIET}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
+    runs = [f"M{m.start() + QUIET} {y + QUIET}h{m.end() - m.start()}v1h-{m.end() - m.start()}z"
+            for y, row in enumerate(rows) for m in _DARK_RUN.finditer(row)]
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size * 4}" '
             f'height="{size * 4}" shape-rendering="crispEdges"><title>{escaped}</title>'
@@ -62,7 +55,7 @@ def png(rows: list[bytes]) -> bytes:
 
     pixels = width * PNG_SCALE
     header = struct.pack(">IIBBBBB", pixels, pixels, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(lines), 6))
             + chunk(b"IEND", b""))
 
 

@@ -27,6 +27,7 @@ from .schema import field_titles
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
+_MARKDOWN = markdown.Markdown(output_format="html")  # one parser, reset per text: building it costs more than using it
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def render_markdown(text: str | None) -> str:
     """Markdown to HTML, sanitised so a record can never inject script or markup we do not allow."""
     if not text:
         return ""
-    return nh3.clean(markdown.markdown(text, output_format="html"))
+    return nh3.clean(_MARKDOWN.reset().convert(text))
 
 
 def counts(products: list[Product], today: dt.date) -> dict[str, Any]:
