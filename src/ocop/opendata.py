@@ -29,9 +29,9 @@ def open_data_jobs(register: Register, history: History, today: dt.date,
     names = {p.id: p.name for p in register.products}
     jobs = [
         Job(f"{api.PREFIX}/openapi.json", None, lambda: export.json_bytes(api.openapi_document(site_url))),
-        Job(f"{api.PREFIX}/index.json", None, lambda: export.json_bytes(
+        Job(f"{api.PREFIX}/index.json", everything, lambda: export.json_bytes(
             api.index_document(register, history, today, moved, list(removed)))),
-        Job(feed.PATH, None, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),
+        Job(feed.PATH, everything, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),
     ]
     for product in register.products:
         jobs.append(Job(f"{api.PREFIX}/products/{product.id}.json", product.digest + history.digest_of(product.id),
@@ -41,7 +41,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date,
     for product in register.products:
         by_province[product.province.code].append(product)
     for province in register.provinces:
-        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", None, lambda province=province: export.json_bytes(
+        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", everything, lambda province=province: export.json_bytes(
             api.province_document(province, by_province[province.code], today))))
     for old, new in moved.items():
         jobs.append(Job(f"san-pham/{old}/index.html", None, lambda old=old, new=new: redirects.redirect_page(

@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 import markdown
@@ -44,12 +45,17 @@ class Page:
 PAGE_SIZE = 100  # products per list page: a phone downloads a list in one small page
 
 
-def list_pages(base: str, template: str, items: list[Product], context: dict[str, Any]) -> Iterator[Page]:
+def digest_of(products: list[Product]) -> str:
+    """Key of a page that shows (counts of) these products."""
+    return hashlib.sha1("".join(p.digest for p in products).encode()).hexdigest()
+
+
+def list_pages(base: str, template: str, items: list[Product], context: Callable[[], dict[str, Any]]) -> Iterator[Page]:
     """A list of products split into pages of PAGE_SIZE: base/, base/trang-2/, ...
 
     Every page shows counts of the whole list, so its key is the digest of the whole list.
     """
-    key = hashlib.sha1("".join(p.digest for p in items).encode()).hexdigest()
+    key = digest_of(items)
     total = max(1, -(-len(items) // PAGE_SIZE))
     urls = [base if n == 1 else f"{base}trang-{n}/" for n in range(1, total + 1)]
     for number, url in enumerate(urls, 1):
@@ -57,7 +63,7 @@ def list_pages(base: str, template: str, items: list[Product], context: dict[str
         pager = {"number": number, "total": total, "urls": urls, "first": (number - 1) * PAGE_SIZE + 1,
                  "count": len(items)}
         yield Page(f"{url}index.html", template, lambda chunk=chunk, pager=pager: {
-            **context, "products": chunk, "pager": pager}, url, key)
+            **context(), "products": chunk, "pager": pager}, url, key)
 
 
 def render_markdown(text: str | None) -> str:
@@ -125,22 +131,23 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
-    all_counts = counts(products, today)
+    everything = digest_of(products)
     yield Page("index.html", "index.html", lambda: {
-        "counts": all_counts, "province_rows": province_rows, "groups": GROUPS}, "")
-    yield Page("tinh/index.html", "provinces.html", lambda: {"province_rows": province_rows}, "tinh/")
+        "counts": counts(products, today), "province_rows": province_rows, "groups": GROUPS}, "", everything)
+    yield Page("tinh/index.html", "provinces.html", lambda: {"province_rows": province_rows}, "tinh/", everything)
     for province in provinces_sorted:
         items = by_province[province.code]
-        yield from list_pages(province_url(province), "province.html", items, {
+        yield from list_pages(province_url(province), "province.html", items, lambda province=province, items=items: {
             "province": province, "counts": counts(items, today)})
-    yield Page("nganh/index.html", "groups.html", lambda: {"counts": all_counts}, "nganh/")
+    yield Page("nganh/index.html", "groups.html", lambda: {"counts": counts(products, today)}, "nganh/", everything)
     for key in [*GROUPS, None]:
         items = [p for p in products if p.group == key]
-        yield from list_pages(group_url(key), "group.html", items, {
+        yield from list_pages(group_url(key), "group.html", items, lambda key=key, items=items: {
             "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": counts(items, today)})
-    yield Page("sao/index.html", "stars_index.html", lambda: {"counts": all_counts}, "sao/")
+    yield Page("sao/index.html", "stars_index.html", lambda: {"counts": counts(products, today)}, "sao/", everything)
     for level in STAR_LEVELS:
-        yield from list_pages(f"sao/{level}/", "stars.html", [p for p in products if p.stars == level], {"level": level})
+        yield from list_pages(f"sao/{level}/", "stars.html", [p for p in products if p.stars == level],
+                              lambda level=level: {"level": level})
     for product in products:
         yield Page(f"{product.url}index.html", "product.html", lambda product=product: {
             "product": product, "description_html": render_markdown(product.description),
@@ -159,17 +166,21 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
 
 def monitoring_pages(register: Register, provinces_sorted, by_province, today: dt.date) -> Iterator[Page]:
     """The national monitoring page and one per province."""
-    national = monitoring.figures(register.products, today)
-    province_rows = [(p, monitoring.figures(by_province[p.code], today, p.name)) for p in provinces_sorted]
+    @lru_cache(maxsize=None)
+    def figures(code: str | None) -> monitoring.Figures:
+        if code is None:
+            return monitoring.figures(register.products, today)
+        return monitoring.figures(by_province[code], today, register.provinces.by_code[code].name)
+
     yield Page("giam-sat/index.html", "monitoring.html", lambda: {
-        "fig": national, "province": None, "province_rows": province_rows, "chart": charts.bar_chart,
-        "feed_base": "giam-sat/", "limit": monitoring.LIST_LIMIT,
-    }, "giam-sat/")
-    for province, fig in province_rows:
-        yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", lambda province=province, fig=fig: {
-            "fig": fig, "province": province, "province_rows": [], "chart": charts.bar_chart,
+        "fig": figures(None), "province": None, "province_rows": [(p, figures(p.code)) for p in provinces_sorted],
+        "chart": charts.bar_chart, "feed_base": "giam-sat/", "limit": monitoring.LIST_LIMIT,
+    }, "giam-sat/", digest_of(register.products))
+    for province in provinces_sorted:
+        yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", lambda province=province: {
+            "fig": figures(province.code), "province": province, "province_rows": [], "chart": charts.bar_chart,
             "feed_base": monitoring_url(province), "limit": monitoring.LIST_LIMIT,
-        }, monitoring_url(province))
+        }, monitoring_url(province), digest_of(by_province[province.code]))
 
 
 def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
@@ -183,9 +194,10 @@ def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
     for province, name, items in areas:
         base = monitoring_url(province)
         title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
-        yield Job(f"{base}canh-bao.atom", None, lambda title=title, base=base, items=items: feeds.atom(
+        key = digest_of(items)
+        yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, items=items: feeds.atom(
             title, public_url, f"{public_url}/{base}canh-bao.atom", feeds.notices(items, today), today).encode())
-        yield Job(f"{base}lich-het-han.ics", None, lambda title=title, items=items: feeds.icalendar(
+        yield Job(f"{base}lich-het-han.ics", key, lambda title=title, items=items: feeds.icalendar(
             title, public_url, feeds.notices(items, today)))
 
 
