@@ -45,11 +45,11 @@ def check_record(loaded: Loaded, data: dict, provinces: Provinces | None, add, f
         add("status", f"sản phẩm «{status}» cần có status_change ghi quyết định, ngày hoặc lý do")
 
 
-def make_product(loaded: Loaded, provinces: Provinces) -> Product:
-    """The Product of a record that passed every check."""
+def make_product(loaded: Loaded, provinces: Provinces, source: str = "") -> Product:
+    """The Product of a record that passed every check (*source*: digest of its file's bytes)."""
     data = loaded.data
     unit = provinces.by_code[data["province"]]
-    product = Product(data, loaded.path, unit, "")
+    product = Product(data, loaded.path, unit, "", source=source)
     product.province_label = provinces.display(unit.code, data["province_at_recognition"], product.before_merger)
     return product
 

@@ -75,11 +75,13 @@ class Product:
     def url(self) -> str:
         return f"san-pham/{self.id}/"
 
+    source: str = ""  # digest of the file's bytes, when the loader knows it
+
     @cached_property
     def digest(self) -> str:
-        """Digest of everything the record's own pages show: its data and how its province is named."""
-        text = json.dumps([self.data, self.province_label], sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+        """Digest of everything the record's own pages show: its data (or file) and how its province is named."""
+        text = self.source or json.dumps(self.data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha1(f"{text}|{self.province_label}".encode("utf-8")).hexdigest()
 
     @property
     def current(self) -> Decision:

@@ -167,7 +167,7 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
             add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
         check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add, folder or None)
         if len(report) == before and complete:
-            product = make_product(loaded, provinces)
+            product = make_product(loaded, provinces, key)
             products.append(product)
             formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
     clashing = check_unique_ids(ids, report, other_ids or {})
