@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
-from . import site
+from . import search, site
 from .model import GROUPS, STATUS_LABELS
 from .register import load_register
 
@@ -56,6 +57,11 @@ class OcopGenerator(Generator):
                 urls.append(page.url)
         sitemap = Path(self.output_path) / "sitemap.xml"
         sitemap.write_text(site.sitemap(urls, self.settings.get("SITEURL", "")), encoding="utf-8")
+        started = time.perf_counter()
+        index = search.write_register_index(self.register.products, self.register.provinces, self.today,
+                                            Path(self.output_path) / "search")
+        log.info("[ocop] chỉ mục tìm kiếm: %d phần, %d KB nén, %.1f s", index.shards, index.gzip_bytes // 1024,
+                 time.perf_counter() - started)
         log.info("[ocop] %d sản phẩm, %d tỉnh/thành: %d trang", len(self.register.products),
                  len(self.register.provinces), len(urls) + 1)
 

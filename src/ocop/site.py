@@ -15,6 +15,7 @@ import nh3
 
 from .model import GROUPS, STATUS_LABELS, Product, group_url, province_url
 from .register import Register
+from .search import product_facets
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
@@ -87,6 +88,7 @@ def pages(register: Register, today: dt.date) -> Iterator[Page]:
         yield Page(f"{product.url}index.html", "product.html", {
             "product": product, "description_html": render_markdown(product.description),
         }, product.url)
+    yield Page("tim-kiem/index.html", "search.html", {"facets": product_facets(register.provinces)}, "tim-kiem/")
     yield Page("404.html", "404.html", {}, "404.html")
 
 
