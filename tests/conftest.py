@@ -1,9 +1,13 @@
-"""Shared test helpers: a valid-record factory and throw-away content trees."""
+"""Shared test helpers: a valid-record factory, throw-away content trees, built sites served to Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -58,3 +62,58 @@ def write_record(content: Path, record: dict | str, folder: str = "68-lam-dong",
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- Built sites in a real browser (Debian's /usr/bin/chromium driven by Playwright) ----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TODAY = "2026-12-03"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve *directory* on loopback; yields its base URL (ending in /)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build(content_dir: Path, out: Path) -> Path:
+    """Validate and build the register in *content_dir* into *out* (as of TODAY)."""
+    from ocop.pelican_plugin import build_site
+    from ocop.register import load_register
+
+    register, report = load_register(content_dir)
+    assert report.ok, report.lines()
+    build_site(register, content_dir, out, ROOT / "pelicanconf.py", TODAY)
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The fixture register built and served on loopback; yields its base URL."""
+    with serve(build(FIXTURE, tmp_path_factory.mktemp("site"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make chromium` (make test does it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
