@@ -73,6 +73,9 @@ TODAY = "2026-12-03"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real web servers do
+    disable_nagle_algorithm = True  # no 40 ms stall between headers and body on a kept-alive connection
+
     def log_message(self, *args):
         pass
 

@@ -47,48 +47,62 @@ def case_index(tmp_path_factory) -> Path:
     return out
 
 
-def _load(out: Path) -> tuple[dict, list[tuple[Index, dict]]]:
+def _load(out: Path) -> tuple[dict, list[dict]]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    shards = [json.loads((out / "s" / f"{name}.json").read_text(encoding="utf-8")) for _, name, _ in manifest["shards"]]
-    return manifest, [(Index.load(search.decode_shard(s)), s["x"]) for s in shards]
+    return manifest, [json.loads((out / "s" / f"{name}.json").read_text(encoding="utf-8"))
+                      for _, name, _ in manifest["shards"]]
+
+
+def _lookup(shards: list[dict], folded: str, exact: str, prefix: bool) -> dict[int, list]:
+    """search-engine.js's lookup() with lunr.py: ref -> [score, strict] for one word."""
+    scores: dict[int, list] = {}
+    for shard in shards:
+        positions = [i for i, t in enumerate(shard["t"]) if (t.startswith(folded) if prefix else t == folded)]
+        if not positions:
+            continue
+        index = Index.load(search.decode_terms(shard, positions))
+        q = index.create_query()
+        q.term(folded, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE)
+        masks: dict[tuple[str, int], int] = {}
+        for i in positions:
+            for row in shard["p"][i]:
+                if len(row) == 4:
+                    ref = 0
+                    for delta, mask in zip(row[1], row[3]):
+                        ref += delta
+                        masks[(shard["t"][i], ref)] = masks.get((shard["t"][i], ref), 0) | mask
+
+        def strict(term, ref):
+            written = shard["s"].get(term, [])
+            same = [w.startswith(exact) if prefix else w == exact for w in written]
+            if len(written) <= 1:
+                return any(same)
+            return any(ok and masks.get((term, ref), 0) >> i & 1 for i, ok in enumerate(same))
+
+        for match in index.query(q):
+            ref, terms = int(match["ref"]), list(match["match_data"].metadata)
+            whole = not prefix or folded in terms
+            scores[ref] = [match["score"] * (2 if whole else 1),
+                           exact == folded or any(strict(t, ref) for t in terms)]
+    return scores
 
 
 def _py_search(out: Path, query: str) -> tuple[list[str], list[str], bool]:
-    """The browser's ranking (search-engine.js) redone with lunr.py over every shard: main, partial, complete."""
-    manifest, indexes = _load(out)
+    """The browser's ranking (search-engine.js) redone with lunr.py over the shards: main, partial, complete."""
+    manifest, shards = _load(out)
     found = search.terms(query)
     typing = bool(re.search(r"\w$", query))
-    words = []
+    words = []  # every word matches the words it starts (the indexes here are far below the browser's limits)
     for i, (folded, exact) in enumerate(found):
-        prefix = typing and i == len(found) - 1
-        if prefix and len(folded) < 2 and len(found) > 1:
+        if typing and i == len(found) - 1 and len(folded) < 2 and len(found) > 1:
             continue
-        if (folded, exact, prefix) not in words:
-            words.append((folded, exact, prefix))
+        if (folded, exact, True) not in words:
+            words.append((folded, exact, True))
     if sum(len(w[0]) for w in words) < 2:
         return [], [], False
     hits: dict[int, list] = {}
-    for folded, exact, prefix in words:
-        scores: dict[int, list] = {}
-
-        def same(spelling):
-            return spelling is not None and (spelling.startswith(exact) if prefix else spelling == exact)
-
-        for index, spelled in indexes:
-            q = index.create_query()
-            q.term(folded, use_pipeline=False, boost=4)
-            if prefix:
-                q.term(folded, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING)
-            if exact != folded:
-                q.term(exact, use_pipeline=False, boost=12, fields=["exact"],
-                       wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE)
-            for match in index.query(q):
-                strict = exact == folded or any(same(t if fold(t) != t else spelled.get(t))
-                                                for t in match["match_data"].metadata)
-                row = scores.setdefault(int(match["ref"]), [0.0, False])
-                row[0] += match["score"]
-                row[1] = row[1] or strict
-        for ref, (score, strict) in scores.items():
+    for word in words:
+        for ref, (score, strict) in _lookup(shards, *word).items():
             hit = hits.setdefault(ref, [0, 0, 0.0])
             hit[0] += 1
             hit[1] += strict
@@ -108,8 +122,8 @@ def test_cases_in_python(case_index, case, query, expected):
 
 
 def test_index_keeps_vietnamese_terms(case_index):
-    _, indexes = _load(case_index)
-    terms = {t for index, _ in indexes for t in index.inverted_index}
+    _, shards = _load(case_index)
+    terms = {t for shard in shards for t in shard["t"]}
     for term in ["dong", "dac", "duc", "pho", "an", "me", "ong", "mat", "nghe", "123/qd-ubnd", "0912345678"]:
         assert term in terms, term
     assert not {"ng", "c", "ph", "h"} & terms  # what lunr.js's trimmer leaves of Đồng, Đặc, Phổ, hà
@@ -133,9 +147,8 @@ def test_shards_are_lunr_index_losslessly_split(case_index):
         decoded = search.decode_shard(json.loads(raw))
         assert decoded["version"] == "2.3.9"
         for term, posting in decoded["invertedIndex"]:
-            # Every term sits in the shard a browser looks up: the last one starting at or before its folded form.
-            assert max(i for i, s in enumerate(starts) if s.encode("utf-16-be") <= fold(term).encode("utf-16-be")) \
-                == number
+            # Every term sits in the shard a browser looks up: the last one starting at or before it.
+            assert max(i for i, s in enumerate(starts) if s.encode("utf-16-be") <= term.encode("utf-16-be")) == number
             postings[term] = {f: set(docs) for f, docs in posting.items() if f != "_index" and docs}
             for field, docs in posting.items():
                 if field == "_index":
@@ -155,15 +168,25 @@ def test_shards_are_lunr_index_losslessly_split(case_index):
     assert vectors == expected_vectors
 
 
-def test_spellings_rank_cá_above_cà():
+def test_spellings_of_folded_words():
     entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
-               for k, n in [("1", "Cà phê"), ("2", "Cá kho"), ("3", "Ca cao")]]
-    terms, single = search.index_documents(entries)
-    assert [t["exact"] for t in terms] == [["cà"], ["cá"], []]
-    assert single == {"phe": "phê"}  # kho, cao: spelled as folded; ca: three spellings
-    # A folded word with a single spelling needs no exact term, only its spelling.
-    only, single = search.index_documents([search.Entry("1", "1", {"name": ["Đặc sản"]}, {"n": ""}, {})])
-    assert only[0]["exact"] == [] and single == {"dac": "đặc", "san": "sản"}
+               for k, n in [("1", "Cà phê"), ("2", "Cá kho cá"), ("3", "Ca cao cà")]]
+    indexed = search.index_documents(entries)
+    assert indexed.fields[1]["name"] == ("ca", "kho", "ca")
+    assert indexed.spellings == {"ca": ["cà", "cá", "ca"], "phe": ["phê"]}  # kho, cao: spelled as folded
+    assert indexed.used == {(0, "name", "ca"): 0b001, (1, "name", "ca"): 0b010, (2, "name", "ca"): 0b101}
+
+
+def test_cá_finds_cá_before_cà(tmp_path):
+    entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
+               for k, n in [("1", "Cà phê"), ("2", "Cá kho"), ("3", "Ca cao"), ("4", "Cà ri cá")]]
+    search.write_index(entries, [], tmp_path)
+    main, near, _ = _py_search(tmp_path, "cá ")
+    assert sorted(main) == ["2", "4"] and sorted(near) == ["1", "3"]
+    main, near, _ = _py_search(tmp_path, "cà ")
+    assert sorted(main) == ["1", "4"] and sorted(near) == ["2", "3"]
+    main, near, _ = _py_search(tmp_path, "ca ")
+    assert set(main) == {"1", "2", "3", "4"} and near == []
 
 
 @pytest.fixture(scope="module")
@@ -181,15 +204,12 @@ def test_manifest_facets_and_store(fixture_index):
     assert manifest["lunr"] == "2.3.9" and manifest["count"] == 4
     assert [f[0] for f in manifest["facets"]] == ["tinh", "sao", "nganh", "trang-thai"]
     store = [row for name in manifest["store"] for row in json.loads((out / "r" / f"{name}.json").read_text("utf-8"))]
-    # Documents are numbered by province, then group, stars, status: runs give every document's facets.
-    width = len(manifest["facets"]) + 1
-    runs, rows, start = manifest["runs"], {}, 0
-    for r in range(0, len(runs), width):
-        start += runs[r]
-        end = start + runs[r + width] if r + width < len(runs) else manifest["count"]
-        for ref in range(start, end):
-            rows[ref] = [manifest["facets"][f][2][v][0] for f, v in enumerate(runs[r + 1:r + width])]
-    by_url = {row["u"]: rows[ref] for ref, row in enumerate(store)}
+    # Documents are numbered in name order; one character per document and facet gives its values.
+    assert [row["n"] for row in store] == ["Đặc sản Đà Lạt mứt dâu", "Muối ớt Bạc Liêu", "Nho Bồng Lai Farm",
+                                           "Tôm khô Cà Mau"]
+    facets = manifest["facets"]
+    by_url = {row["u"]: [facets[f][2][ord(column[ref]) - 48][0] if column[ref] != "/" else None
+                         for f, column in enumerate(manifest["values"])] for ref, row in enumerate(store)}
     assert by_url["san-pham/96-muoi-ot-bac-lieu/"] == ["ca-mau", "5", "thuc-pham", "con-hieu-luc"]
     assert by_url["san-pham/96-tom-kho-ca-mau/"] == ["ca-mau", "3", "chua-ro", "thu-hoi"]
     assert by_url["san-pham/68-mut-dau-da-lat/"] == ["lam-dong", "4", "thuc-pham", "het-han"]

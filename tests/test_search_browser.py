@@ -98,8 +98,15 @@ def case_results(site, browser):
         const engine = new Engine('../cases/');
         const out = {};
         for (const q of queries) {
-            const refined = engine.refine(await engine.search(q), {});
+            const result = await engine.search(q);
+            const refined = engine.refine(result, {});
             const urls = async (hits) => (await engine.docs(hits.map((h) => h.ref))).map((row) => row.u);
+            // lunr.js's own scores of the hits agree with those read from the postings, and keep the order.
+            const ranked = engine.rank(result, result.hits);
+            for (const hit of ranked) {
+                if (Math.abs(hit.score - hit.postingsScore) > 1e-6 * Math.max(1, hit.score)) throw new Error(q + ': ' + JSON.stringify(hit));
+            }
+            if (ranked.map((h) => h.ref).join() !== result.hits.map((h) => h.ref).join()) throw new Error(q + ': order');
             out[q] = [await urls(refined.main), await urls(refined.near), refined.complete];
         }
         return out;

@@ -2,8 +2,8 @@
 
 Everything the browser needs is written under ``search/`` of the site:
 
-* ``manifest.json`` — shard boundaries, store chunk names, facet labels and the facet of every document
-  (as runs over document numbers, which are sorted by province, group, stars and status);
+* ``manifest.json`` — shard boundaries, store chunk names, facet labels and the facet values of every
+  document (documents are numbered in name order, so that results for a name share store chunks);
 * ``s/<hash>.json`` — the shards: one lunr.py index (lunr.js 2.3.9 format) re-encoded compactly and cut by
   ranges of folded terms. ``theme/static/js/search-engine.js`` turns a shard back into the lunr 2.3.9
   serialisation and loads it with ``lunr.Index.load``; only the shards that the typed words need are fetched;
@@ -24,7 +24,7 @@ import json
 import re
 import shutil
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -36,9 +36,9 @@ from .model import GROUPS, STATUS_LABELS, Product
 from .provinces import Provinces
 from .vntext import fold, nfc, sort_key
 
-# Indexed fields and their boosts. Every field holds folded words; "exact" also holds the words as spelled
-# (lower case, diacritics) when the folded word stands for several spellings (ca: cá, cà, ca).
-FIELDS = {"name": 6, "producer": 2, "place": 2, "group": 1, "code": 1, "exact": 3}
+# Indexed fields (folded words) and their boosts.
+FIELDS = {"name": 6, "producer": 2, "place": 2, "group": 1, "code": 1}
+MAX_SPELLINGS = 30  # spellings kept per folded word (a bit each in a 32-bit mask)
 STORE_CHUNK = 32  # documents per result-store file
 SHARD_TARGET = 6000  # bytes of JSON per shard before compression (one word's postings are never split)
 
@@ -176,7 +176,6 @@ def product_entry(product: Product, provinces: Provinces, today: dt.date) -> Ent
         show["l"] = product.province_label
     group_texts = [product.group_label if product.group else "", product.data.get("subgroup") or ""]
     status = product.status_on(today)
-    group_rank = list(GROUPS).index(product.group) if product.group in GROUPS else len(GROUPS)
     return Entry(
         key=product.id, url=product.url,
         texts={"name": [product.name], "producer": [producer.get("name") or ""], "place": place,
@@ -184,8 +183,7 @@ def product_entry(product: Product, provinces: Provinces, today: dt.date) -> Ent
         show=show,
         facets={"tinh": unit.slug, "sao": str(product.stars) if product.stars else UNKNOWN,
                 "nganh": product.group or UNKNOWN, "trang-thai": STATUS_SLUGS[status]},
-        order=(unit.code, group_rank, -(product.stars or 0), list(STATUS_SLUGS).index(status), product.sort,
-               product.id))
+        order=(product.sort, product.id))
 
 
 # --- Index ------------------------------------------------------------------------------------------------
@@ -224,6 +222,15 @@ class _TermBuilder(Builder):
                     self.inverted_index[term] = posting
                 posting[field_name].setdefault(doc_ref, {})
 
+    def weights(self) -> tuple[list[str], dict[str, dict], dict[str, list]]:
+        """Fields, inverted index and field vectors ([term index, weight, ...]) as ``build()`` makes them.
+
+        ``build()`` would also make a token set and an Index for querying in Python, which we never do.
+        """
+        self._calculate_average_field_lengths()
+        self._create_field_vectors()
+        return list(self._fields), self.inverted_index, {ref: v.serialize() for ref, v in self.field_vectors.items()}
+
 
 def _builder(cls=_TermBuilder) -> Builder:
     builder = cls()
@@ -235,44 +242,62 @@ def _builder(cls=_TermBuilder) -> Builder:
     return builder
 
 
-def index_documents(entries: list[Entry]) -> tuple[list[dict[str, list[str]]], dict[str, str]]:
-    """The terms lunr indexes for each entry, per field (document ref = position in *entries*), and spellings.
+@dataclass
+class Indexed:
+    """What goes into the index: folded terms per document and field, and how each folded word is spelled."""
 
-    Every field is indexed folded. A folded word written several ways in the register (ca: cá, cà, ca) is
-    also indexed as spelled, in the field "exact". For a folded word written one way only, the returned
-    dict gives that spelling (mat -> mật) when it differs from the folded form: with both, the browser
-    tells whether a document has the word as the person typed it ("số" is not "sở").
-    """
-    per_doc: list[dict[str, list[str]]] = []
-    spellings: dict[str, set[str]] = defaultdict(set)
+    fields: list[dict[str, tuple[str, ...]]]  # per document (ref = position): field -> folded terms, for lunr
+    spellings: dict[str, list[str]]  # folded word -> its spellings, most used first, when any differs from it
+    used: dict[tuple[int, str, str], int]  # (ref, field, folded word) -> bit mask of spellings used there
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _field_terms(texts: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Terms of a field's texts: the folded ones (for lunr) and the (folded, spelled) pairs."""
+    pairs = tuple(pair for text in texts if text for pair in _index_terms(text))
+    return tuple(f for f, _ in pairs), pairs
+
+
+def index_documents(entries: list[Entry]) -> Indexed:
+    """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
+    names = list(FIELDS)
+    per_doc: list[dict[str, tuple[str, ...]]] = []
+    pairs_of: list[list[tuple[tuple[str, str], ...]]] = []
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for entry in entries:
-        fields: dict[str, list[str]] = {}
-        exact: list[str] = []
-        for name in FIELDS:
-            if name == "exact":
-                continue
-            found = [pair for text in entry.texts.get(name, []) if text for pair in _index_terms(text)]
-            fields[name] = [f for f, _ in found]
-            for folded, word in found:
-                spellings[folded].add(word)
-                if word != folded:
-                    exact.append(word)
-        fields["exact"] = exact
+        fields, pairs = {}, []
+        for name in names:
+            folded, found = _field_terms(tuple(entry.texts.get(name, ())))
+            fields[name] = folded
+            pairs.append(found)
+            for pair in found:
+                counts[pair] += 1
         per_doc.append(fields)
-    ambiguous = {f for f, words in spellings.items() if len(words) > 1}
-    for fields in per_doc:
-        fields["exact"] = [w for w in fields["exact"] if _fold(w) in ambiguous]
-    single = {f: next(iter(words)) for f, words in spellings.items() if len(words) == 1 and f not in words}
-    return per_doc, single
+        pairs_of.append(pairs)
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for folded, word in counts:
+        by_folded[folded].append(word)
+    spellings = {f: sorted(ws, key=lambda w: (-counts[(f, w)], _utf16(w)))[:MAX_SPELLINGS]
+                 for f, ws in by_folded.items() if len(ws) > 1 or ws[0] != f}
+    positions = {f: {w: i for i, w in enumerate(ws)} for f, ws in spellings.items() if len(ws) > 1}
+    used: dict[tuple[int, str, str], int] = {}
+    for ref, pairs in enumerate(pairs_of):
+        for name, found in zip(names, pairs):
+            for folded, word in found:
+                where = positions.get(folded)
+                if where is not None and word in where:
+                    key = (ref, name, folded)
+                    used[key] = used.get(key, 0) | 1 << where[word]
+    return Indexed(per_doc, spellings, used)
 
 
 def build_lunr(entries: list[Entry], builder_class=_TermBuilder) -> dict:
     """One lunr.py index of *entries* (document ref = position in *entries*), serialised (lunr.js 2.3.9).
 
-    Fields get our terms as ready-made lists; lunr's pipelines are emptied, so no stop-word filter,
+    Fields get our folded terms as ready-made lists; lunr's pipelines are emptied, so no stop-word filter,
     stemmer or trimmer ever touches a Vietnamese syllable.
     """
-    return _serialised(index_documents(entries)[0], builder_class)
+    return _serialised(index_documents(entries).fields, builder_class)
 
 
 def _serialised(per_doc: list[dict[str, list[str]]], builder_class=_TermBuilder) -> dict:
@@ -282,28 +307,41 @@ def _serialised(per_doc: list[dict[str, list[str]]], builder_class=_TermBuilder)
     return builder.build().serialize()
 
 
-def _postings(serialised: dict) -> dict[str, list[list]]:
-    """term -> [[field number, [ref deltas], [weights x 1000]], ...] from a serialised lunr index."""
-    fields = serialised["fields"]
+def _postings(fields: list[str], inverted_index: dict[str, dict], field_vectors: dict[str, list],
+              indexed: Indexed) -> dict[str, list[list]]:
+    """term -> [[field number, [ref deltas], [weights x 1000], [spelling masks]?], ...] from lunr.py's index.
+
+    The masks (which of the term's spellings each document uses) are there only for terms spelled several ways.
+    """
     number = {name: i for i, name in enumerate(fields)}
-    by_term: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for field_ref, vector in serialised["fieldVectors"]:
+    # Per field, term index -> [refs], [weights x 1000]; field vectors come in document order.
+    by_field: list[dict[int, tuple[list[int], list[int]]]] = [{} for _ in fields]
+    for field_ref, vector in field_vectors.items():
         name, ref = field_ref.split("/", 1)
-        field_number, ref = number[name], int(ref)
+        column, ref = by_field[number[name]], int(ref)
         for k in range(0, len(vector), 2):
-            by_term[vector[k]].append((field_number, ref, round(vector[k + 1] * 1000)))
+            entry = column.get(vector[k])
+            if entry is None:
+                column[vector[k]] = entry = ([], [])
+            entry[0].append(ref)
+            entry[1].append(int(vector[k + 1] * 1000 + 0.5))  # lunr.py rounded weights to 3 decimals
     out = {}
-    for term, posting in serialised["invertedIndex"]:
-        rows: dict[int, list] = {}
-        for field_number, ref, weight in sorted(by_term[posting["_index"]]):
-            row = rows.get(field_number)
-            if row is None:
-                rows[field_number] = row = [field_number, [ref], [weight], ref]
-            else:
-                row[1].append(ref - row[3])
-                row[2].append(weight)
-                row[3] = ref
-        out[term] = [row[:3] for row in rows.values()]
+    for term, posting in inverted_index.items():
+        index = posting["_index"]
+        several = len(indexed.spellings.get(term, ())) > 1
+        rows = []
+        for field_number, column in enumerate(by_field):
+            entry = column.get(index)
+            if entry is None:
+                continue
+            refs, weights = entry
+            deltas = [refs[0]] + [b - a for a, b in zip(refs, refs[1:])]
+            row = [field_number, deltas, weights]
+            if several:
+                name = fields[field_number]
+                row.append([indexed.used[(ref, name, term)] for ref in refs])
+            rows.append(row)
+        out[term] = rows
     return out
 
 
@@ -311,63 +349,56 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _shards(postings: dict[str, list[list]], fields: list[str], single: dict[str, str],
+def _shards(postings: dict[str, list[list]], fields: list[str], spellings: dict[str, list[str]],
             target: int) -> list[tuple[str, dict]]:
-    """Cut the terms, in folded order, into shards of about *target* bytes: [(first folded term, shard)].
+    """Cut the terms, in order, into shards of about *target* bytes: [(first term, shard)].
 
-    A shard: "t" its terms in JavaScript order, "p" their postings, "x" the one spelling of its folded terms
-    written one way only (when not the folded form itself), "f" the fields, "v" the lunr.js version.
+    A shard: "t" its terms in JavaScript order, "p" their postings, "s" the spellings of those spelled with
+    diacritics or several ways, "f" the fields, "v" the lunr.js version.
     """
-    groups: dict[str, list[str]] = defaultdict(list)
-    for term in postings:
-        groups[_fold(term)].append(term)
-    shards, current, first, size = [], [], None, 0
-    for folded in sorted(groups, key=_utf16):
-        words = groups[folded]
+    order = sorted(postings, key=_utf16)
+    shards, current, size = [], [], 0
+    for term in order:
         if current and size >= target:
-            shards.append((first, current))
-            current, first, size = [], None, 0
-        first = folded if first is None else first
-        current.extend(words)
-        size += sum(len(_dumps(postings[w])) + len(w) + 4 for w in words)
+            shards.append(current)
+            current, size = [], 0
+        current.append(term)
+        size += len(_dumps(postings[term])) + len(term) + 4
     if current:
-        shards.append((first, current))
-    out = []
-    for first_term, words in shards:
-        words = sorted(words, key=_utf16)  # lunr.TokenSet.Builder needs its words in JavaScript order
-        spelled = {w: single[w] for w in words if w in single}
-        out.append((first_term, {"v": LUNR_JS_VERSION, "f": fields, "t": words, "p": [postings[w] for w in words],
-                                 "x": spelled}))
-    return out
+        shards.append(current)
+    return [(words[0], {"v": LUNR_JS_VERSION, "f": fields, "t": words, "p": [postings[w] for w in words],
+                        "s": {w: spellings[w] for w in words if w in spellings}}) for words in shards]
 
 
-def decode_shard(shard: dict) -> dict:
-    """A shard back in lunr.js 2.3.9's serialisation (what ``search-engine.js`` does in the browser)."""
+def decode_terms(shard: dict, positions: Iterable[int] | None = None) -> dict:
+    """Terms of a shard (all, or those at *positions*) in lunr.js 2.3.9's serialisation.
+
+    The browser does the same (``toLunr`` in ``search-engine.js``) for the terms a typed word needs.
+    """
     fields = shard["f"]
     inverted, vectors = [], defaultdict(list)
-    for index, (term, rows) in enumerate(zip(shard["t"], shard["p"])):
+    for index, position in enumerate(range(len(shard["t"])) if positions is None else positions):
         posting = {"_index": index, **{name: {} for name in fields}}
-        for number, deltas, weights in rows:
+        for row in shard["p"][position]:
+            number, deltas, weights = row[:3]
             ref = 0
             for delta, weight in zip(deltas, weights):
                 ref += delta
                 posting[fields[number]][str(ref)] = {}
                 vectors[f"{fields[number]}/{ref}"].extend([index, weight / 1000])
-        inverted.append([term, posting])
+        inverted.append([shard["t"][position], posting])
     return {"version": shard["v"], "fields": fields, "fieldVectors": [[k, v] for k, v in vectors.items()],
             "invertedIndex": inverted, "pipeline": []}
 
 
-def _runs(entries: list[Entry], facets: list[Facet]) -> list[int]:
-    """Facet values of every document as runs: [documents since the previous run, value per facet, ...]."""
+decode_shard = decode_terms
+
+
+def _facet_columns(entries: list[Entry], facets: list[Facet]) -> list[str]:
+    """Facet values of every document, one string per facet: character 48 + value number ("/" = none)."""
     numbers = [{key: i for i, (key, _) in enumerate(f.values)} for f in facets]
-    out, last, previous = [], None, 0
-    for ref, entry in enumerate(entries):
-        row = tuple(numbers[i].get(entry.facets.get(f.param), -1) for i, f in enumerate(facets))
-        if row != last:
-            out.extend([ref - previous, *row])
-            last, previous = row, ref
-    return out
+    return ["".join(chr(48 + numbers[i].get(entry.facets.get(f.param), -1)) for entry in entries)
+            for i, f in enumerate(facets)]
 
 
 @dataclass
@@ -396,12 +427,15 @@ def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Wri
     (out_dir / "s").mkdir(parents=True)
     (out_dir / "r").mkdir()
     entries = sorted(entries, key=lambda e: e.order or (e.key,))
-    per_doc, single = index_documents(entries)
-    serialised = _serialised(per_doc)
-    postings = _postings(serialised)
+    indexed = index_documents(entries)
+    builder = _builder()
+    for ref, document in enumerate(indexed.fields):
+        builder.add({"ref": str(ref), **document})
+    fields, inverted_index, field_vectors = builder.weights()
+    postings = _postings(fields, inverted_index, field_vectors, indexed)
     total, total_gz = 0, 0
     shard_rows = []
-    for first, shard in _shards(postings, serialised["fields"], single, SHARD_TARGET):
+    for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
         name, size, gz = _hashed(out_dir / "s", _dumps(shard))
         shard_rows.append([first, name, gz])
         total, total_gz = total + size, total_gz + gz
@@ -412,10 +446,10 @@ def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Wri
         store_files.append(name)
         total, total_gz = total + size, total_gz + gz
     manifest = {
-        "lunr": LUNR_JS_VERSION, "count": len(entries), "fields": serialised["fields"],
+        "lunr": LUNR_JS_VERSION, "count": len(entries), "fields": fields,
         "shards": shard_rows, "chunk": STORE_CHUNK, "store": store_files,
         "facets": [[f.param, f.label, [list(v) for v in f.values]] for f in facets],
-        "runs": _runs(entries, facets),
+        "values": _facet_columns(entries, facets),
     }
     text = _dumps(manifest)
     (out_dir / "manifest.json").write_text(text, encoding="utf-8")

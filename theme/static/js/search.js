@@ -114,7 +114,7 @@ function say(text) {
   summary.textContent = text;
 }
 
-async function render(id, started, query) {
+async function render(id, started, query, requests) {
   box.hidden = false;
   if (!result || !result.words.length) {
     mainList.replaceChildren();
@@ -126,12 +126,13 @@ async function render(id, started, query) {
   }
   const refined = engine.refine(result, filters());
   const all = refined.main.concat(refined.near);
-  const page = all.slice(0, shown);
+  const page = engine.rank(result, all.slice(0, shown));
   const rows = await engine.docs(page.map((hit) => hit.ref));
   if (id !== sequence) return;
   showCounts(refined);
   const mains = [], nears = [];
-  page.forEach((hit, i) => (i < refined.main.length ? mains : nears).push(item(hit, rows[i], result.words)));
+  const mainRefs = new Set(refined.main.map((hit) => hit.ref));
+  page.forEach((hit, i) => (mainRefs.has(hit.ref) ? mains : nears).push(item(hit, rows[i], result.words)));
   mainList.replaceChildren(...mains);
   nearList.replaceChildren(...nears);
   nearTitle.hidden = nears.length === 0;
@@ -150,13 +151,14 @@ async function render(id, started, query) {
   }
   box.dataset.count = String(refined.main.length);
   const ms = performance.now() - started;
-  timings.push({ query, ms, at: performance.now(), results: all.length });
+  timings.push({ query, ms, fetched: engine.requests - requests, results: all.length });
   if (all.length && box.dataset.firstResultAt === undefined) box.dataset.firstResultAt = String(performance.now());
 }
 
 async function update({ search = true, push = false, keep = false } = {}) {
   const id = ++sequence;
   const started = performance.now();
+  const requests = engine.requests;
   const query = input.value;
   box.dataset.state = "loading";
   if (!keep) shown = PAGE;
@@ -166,7 +168,7 @@ async function update({ search = true, push = false, keep = false } = {}) {
       if (id !== sequence) return;
       result = found;
     }
-    await render(id, started, query);
+    await render(id, started, query, requests);
     if (id !== sequence) return;
     box.dataset.q = query;
     box.dataset.state = "done";
