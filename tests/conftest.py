@@ -62,9 +62,12 @@ def write_record(content: Path, record: dict | str, folder: str = "68-lam-dong",
     return path
 
 
+# --- Built sites in a real browser (Debian's /usr/bin/chromium driven by Playwright) ----------------------
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TODAY = "2026-12-03"
 
 
 @contextmanager
@@ -79,6 +82,27 @@ def serving(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+serve = serving
+
+
+def build(content_dir: Path, out: Path, today: str = TODAY) -> Path:
+    """Validate and build the register in *content_dir* into *out* (as of *today*)."""
+    from ocop.pelican_plugin import build_site
+    from ocop.register import load_register
+
+    register, report = load_register(content_dir)
+    assert report.ok, report.lines()
+    build_site(register, content_dir, out, ROOT / "pelicanconf.py", today)
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The fixture register built and served on loopback; yields its base URL."""
+    with serving(build(FIXTURE, tmp_path_factory.mktemp("site"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

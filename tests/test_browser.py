@@ -2,24 +2,8 @@
 
 import pytest
 
-from conftest import FIXTURE, ROOT, serving
-from ocop.pelican_plugin import build_site
-from ocop.register import load_register
-
-
-def built(tmp_path_factory, today):
-    out = tmp_path_factory.mktemp("site")
-    register, report = load_register(FIXTURE)
-    assert report.ok, report.lines()
-    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", today)
-    return out
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The fixture register built and served on loopback; yields its base URL."""
-    with serving(built(tmp_path_factory, "2026-12-03")) as base:
-        yield base
+# Fixtures `served` (the fixture register built and served) and `browser` live in conftest.py.
+from conftest import FIXTURE, build, serving
 
 
 def test_home_to_province_to_product(served, browser):
@@ -63,7 +47,7 @@ def test_unknown_verification_code_gets_a_clear_page(served, browser):
 @pytest.fixture(scope="module")
 def served_in_the_past(tmp_path_factory):
     """The fixture register built as of 2023-06-01 (before Mứt dâu's 2024-01-17 expiry)."""
-    out = built(tmp_path_factory, "2023-06-01")
+    out = build(FIXTURE, tmp_path_factory.mktemp("old-site"), "2023-06-01")
     with serving(out) as base:
         yield base, out
 

@@ -16,9 +16,10 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import opendata, site
+from . import opendata, search, site
 from .cache import code_digest
 from .output import Job, Output
+from .site import digest_of
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
@@ -94,6 +95,10 @@ class OcopGenerator(Generator):
             output.run(jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
             output.run_bundle("data", key, make_data)
+        with stage("Chỉ mục tìm kiếm"):
+            output.run_bundle("search", digest_of(self.register.products), lambda: search.index_files(
+                search.register_entries(self.register.products, self.register.provinces, self.today),
+                search.product_facets(self.register.provinces))[0])
         urls = [p.url for p in pages if p.output != "404.html"]
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
         output.run([Job("sitemap.xml", None, lambda: sitemap)])

@@ -25,6 +25,7 @@ from .output import Job
 from .qr import qr_png, qr_svg
 from .register import Register
 from .schema import field_titles
+from .search import product_facets
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
@@ -159,6 +160,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
             "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
         }, verify_url(product), product.digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
+    yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
     yield Page("du-lieu/index.html", "data.html", lambda: {"downloads": DOWNLOADS, "commit": history.head}, "du-lieu/")
     yield Page("404.html", "404.html", dict, "404.html")

@@ -29,9 +29,14 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case *text* and strip every diacritic, with đ/Đ -> d ("Đặc sản" -> "dac san")."""
+    """Lower-case *text* and strip every diacritic, with đ/Đ -> d ("Đặc sản" -> "dac san").
+
+    Diacritics are the nonspacing marks (category Mn) of the NFD form, exactly what the browser's twin
+    ``theme/static/js/vntext.js`` strips with ``/\\p{Mn}/u``; ``tests/fixtures/search_vectors.json`` holds
+    the cases both must agree on.
+    """
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return stripped.replace("đ", "d")
 
 

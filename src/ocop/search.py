@@ -1,0 +1,481 @@
+"""Client-side search: Vietnamese search terms, a lunr.py index cut into term-range shards, a result store.
+
+Everything the browser needs is written under ``search/`` of the site:
+
+* ``manifest.json`` — shard boundaries, store chunk names, facet labels and the facet values of every
+  document (documents are numbered in name order, so that results for a name share store chunks);
+* ``s/<hash>.json`` — the shards: one lunr.py index (lunr.js 2.3.9 format) re-encoded compactly and cut by
+  ranges of folded terms. ``theme/static/js/search-engine.js`` turns a shard back into the lunr 2.3.9
+  serialisation and loads it with ``lunr.Index.load``; only the shards that the typed words need are fetched;
+* ``r/<hash>.json`` — the result store (name, producer, link) in chunks of ``STORE_CHUNK`` documents.
+
+Text handling is ``terms()``: NFC, lower case, phone numbers joined, words split, each word folded with
+``vntext.fold``. Its JavaScript twin is ``terms()`` in ``theme/static/js/vntext.js``; both are checked against
+``tests/fixtures/search_vectors.json``. No stop words, no stemmer, no trimmer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gzip
+import hashlib
+import json
+import re
+import shutil
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
+from lunr.builder import Builder
+
+from .lifecycle import STATUSES as STATUS_LABELS
+from .model import GROUPS, Product
+from .provinces import Provinces
+from .vntext import fold, nfc, sort_key
+
+# Indexed fields (folded words) and their boosts.
+FIELDS = {"name": 6, "producer": 2, "place": 2, "group": 1, "code": 1}
+MAX_SPELLINGS = 30  # spellings kept per folded word (a bit each in a 32-bit mask)
+STORE_CHUNK = 32  # documents per result-store file
+SHARD_TARGET = 6000  # bytes of JSON per shard before compression (one word's postings are never split)
+
+# Values of the status filter in URLs (?trang-thai=het-han), from the register's status keys.
+STATUS_SLUGS = {"active": "con-hieu-luc", "expiring-90": "sap-het-han-90", "expiring-30": "sap-het-han-30",
+                "expired": "het-han", "revoked": "thu-hoi", "withdrawn": "bi-loai", "unknown": "chua-ro-hieu-luc"}
+UNKNOWN = "chua-ro"
+
+_fold = functools.lru_cache(maxsize=1 << 17)(fold)
+_PHONE_RUN = re.compile(r"\+?[0-9]+(?:[ .\-][0-9]+)*")
+_CONNECTORS = "/.-"
+
+
+# --- Text -------------------------------------------------------------------------------------------------
+
+def _join_phone(match: re.Match) -> str:
+    """'0912 345 678', '091-234-5678', '+84 912 345 678' -> '0912345678'; other numbers unchanged."""
+    raw = match.group(0)
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if raw.startswith("+") and digits.startswith("84"):
+        digits = "0" + digits[2:]
+    separated = raw.startswith("+") or any(ch in " .-" for ch in raw)
+    if separated and digits.startswith("0") and 6 <= len(digits) <= 11:
+        return digits
+    return raw
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+
+
+def _pieces(text: str) -> list[str]:
+    """Words of *text*: runs of letters, digits and marks; '/', '.', '-' between two such runs join them."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        j = i
+        while True:
+            while j < n and _is_word_char(text[j]):
+                j += 1
+            if j + 1 < n and text[j] in _CONNECTORS and _is_word_char(text[j + 1]):
+                j += 1
+                continue
+            break
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    """Search terms of *text* as (folded, exact) pairs, the same in Python and in the browser.
+
+    *exact* is the word in lower case NFC with its diacritics; *folded* is ``fold(exact)``. A word with a
+    '/' is kept whole (decision numbers: "123/QĐ-UBND" -> "123/qd-ubnd"); other words split at '.' and '-'
+    ("TP.HCM" -> "tp", "hcm"). Phone numbers typed with spaces, dots, dashes or +84 become their digits.
+    """
+    lowered = _PHONE_RUN.sub(_join_phone, nfc(text).lower())
+    out = []
+    for piece in _pieces(lowered):
+        parts = [piece] if "/" in piece else re.split(r"[.\-]", piece)
+        for part in parts:
+            folded = _fold(part)
+            if folded:
+                out.append((folded, part))
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Folded search terms of *text* ("Đặc sản Đồng Tháp" -> ["dac", "san", "dong", "thap"])."""
+    return [folded for folded, _ in terms(text)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _index_terms(text: str) -> tuple[tuple[str, str], ...]:
+    """Terms of *text* as indexed: a word with '/' also gives its parts ("123/QĐ-UBND" -> 123, qd, ubnd)."""
+    out = []
+    for folded, exact in terms(text):
+        out.append((folded, exact))
+        if "/" in folded:
+            out.extend((f, e) for f, e in zip(re.split(r"[/.\-]", folded), re.split(r"[/.\-]", exact)) if f)
+    return tuple(out)
+
+
+# --- Entries ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """One searchable document: texts per field, what a result shows, and its facet values."""
+
+    key: str
+    url: str
+    texts: dict[str, list[str]]
+    show: dict[str, object]
+    facets: dict[str, str]
+    order: tuple = field(default=())
+
+
+@dataclass
+class Facet:
+    """A filter: URL parameter, Vietnamese label, and its values as (key, label) in display order."""
+
+    param: str
+    label: str
+    values: list[tuple[str, str]]
+
+
+def product_facets(provinces: Provinces) -> list[Facet]:
+    """The four filters of the product search: province, stars, group, status."""
+    units = sorted(provinces, key=lambda p: sort_key(p.name))
+    return [
+        Facet("tinh", "Tỉnh/thành", [(p.slug, p.name) for p in units]),
+        Facet("sao", "Hạng sao", [("5", "5 sao"), ("4", "4 sao"), ("3", "3 sao"), (UNKNOWN, "Chưa rõ hạng")]),
+        Facet("nganh", "Ngành", [*GROUPS.items(), (UNKNOWN, "Chưa rõ ngành")]),
+        Facet("trang-thai", "Tình trạng", [(STATUS_SLUGS[k], v) for k, v in STATUS_LABELS.items()]),
+    ]
+
+
+def product_entry(product: Product, provinces: Provinces, today: dt.date) -> Entry:
+    """What the search knows about *product*."""
+    unit = product.province
+    place = [product.commune or "", product.district or "", unit.name]
+    at_recognition = product.province_at_recognition
+    if at_recognition not in provinces.by_code or product.before_merger:  # as the product page names it
+        former = provinces.former_name(at_recognition)
+        if former and former != unit.name:
+            place.append(former)
+    cert, change, producer = product.certification, product.status_change, product.producer
+    codes = [cert.get("decision") or "", change.get("decision") or "", producer.get("phone") or "",
+             producer.get("tax_code") or ""]
+    show = {"n": product.name}
+    if producer.get("name"):
+        show["p"] = producer["name"]
+    if product.province_label != unit.name:
+        show["l"] = product.province_label
+    group_texts = [product.group_label if product.group else "", product.data.get("subgroup") or ""]
+    status = product.status_on(today)
+    return Entry(
+        key=product.id, url=product.url,
+        texts={"name": [product.name], "producer": [producer.get("name") or ""], "place": place,
+               "group": group_texts, "code": codes},
+        show=show,
+        facets={"tinh": unit.slug, "sao": str(product.stars) if product.stars else UNKNOWN,
+                "nganh": product.group or UNKNOWN, "trang-thai": STATUS_SLUGS[status]},
+        order=(product.sort, product.id))
+
+
+# --- Index ------------------------------------------------------------------------------------------------
+
+def _utf16(text: str) -> bytes:
+    """Sort key equal to JavaScript's string order (UTF-16 code units)."""
+    return text.encode("utf-16-be")
+
+
+class _TermBuilder(Builder):
+    """lunr.py's Builder for documents whose fields are ready-made lists of terms.
+
+    ``Builder.add`` would run lunr's tokenizer over each list again, deep-copying an empty metadata dict for
+    every word (most of the indexing time at 20,000 products). This ``add`` records the same term
+    frequencies, field lengths and postings directly; weights (BM25), field boosts and serialisation stay
+    lunr.py's own code. ``tests/test_search.py`` checks the index equals the stock builder's.
+    """
+
+    def add(self, doc, attributes=None):
+        doc_ref = str(doc[self._ref])
+        self._documents[doc_ref] = attributes or {}
+        self.document_count += 1
+        for field_name in self._fields:
+            words = doc[field_name]
+            field_ref = f"{field_name}/{doc_ref}"
+            frequencies: dict[str, int] = defaultdict(int)
+            self.field_term_frequencies[field_ref] = frequencies
+            self.field_lengths[field_ref] = len(words)
+            for term in words:
+                frequencies[term] += 1
+                posting = self.inverted_index.get(term)
+                if posting is None:
+                    posting = {name: {} for name in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    self.inverted_index[term] = posting
+                posting[field_name].setdefault(doc_ref, {})
+
+    def weights(self) -> tuple[list[str], dict[str, dict], dict[str, list]]:
+        """Fields, inverted index and field vectors ([term index, weight, ...]) as ``build()`` makes them.
+
+        ``build()`` would also make a token set and an Index for querying in Python, which we never do.
+        """
+        self._calculate_average_field_lengths()
+        self._create_field_vectors()
+        return list(self._fields), self.inverted_index, {ref: v.serialize() for ref, v in self.field_vectors.items()}
+
+
+def _builder(cls=_TermBuilder) -> Builder:
+    builder = cls()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("ref")
+    for name, boost in FIELDS.items():
+        builder.field(name, boost=boost)
+    return builder
+
+
+@dataclass
+class Indexed:
+    """What goes into the index: folded terms per document and field, and how each folded word is spelled."""
+
+    fields: list[dict[str, tuple[str, ...]]]  # per document (ref = position): field -> folded terms, for lunr
+    spellings: dict[str, list[str]]  # folded word -> its spellings, most used first, when any differs from it
+    used: dict[tuple[int, str, str], int]  # (ref, field, folded word) -> bit mask of spellings used there
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _field_terms(texts: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Terms of a field's texts: the folded ones (for lunr) and the (folded, spelled) pairs."""
+    pairs = tuple(pair for text in texts if text for pair in _index_terms(text))
+    return tuple(f for f, _ in pairs), pairs
+
+
+def index_documents(entries: list[Entry]) -> Indexed:
+    """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
+    names = list(FIELDS)
+    per_doc: list[dict[str, tuple[str, ...]]] = []
+    pairs_of: list[list[tuple[tuple[str, str], ...]]] = []
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries:
+        fields, pairs = {}, []
+        for name in names:
+            folded, found = _field_terms(tuple(entry.texts.get(name, ())))
+            fields[name] = folded
+            pairs.append(found)
+            for pair in found:
+                counts[pair] += 1
+        per_doc.append(fields)
+        pairs_of.append(pairs)
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for folded, word in counts:
+        by_folded[folded].append(word)
+    spellings = {f: sorted(ws, key=lambda w: (-counts[(f, w)], _utf16(w)))[:MAX_SPELLINGS]
+                 for f, ws in by_folded.items() if len(ws) > 1 or ws[0] != f}
+    positions = {f: {w: i for i, w in enumerate(ws)} for f, ws in spellings.items() if len(ws) > 1}
+    used: dict[tuple[int, str, str], int] = {}
+    for ref, pairs in enumerate(pairs_of):
+        for name, found in zip(names, pairs):
+            for folded, word in found:
+                where = positions.get(folded)
+                if where is not None and word in where:
+                    key = (ref, name, folded)
+                    used[key] = used.get(key, 0) | 1 << where[word]
+    return Indexed(per_doc, spellings, used)
+
+
+def build_lunr(entries: list[Entry], builder_class=_TermBuilder) -> dict:
+    """One lunr.py index of *entries* (document ref = position in *entries*), serialised (lunr.js 2.3.9).
+
+    Fields get our folded terms as ready-made lists; lunr's pipelines are emptied, so no stop-word filter,
+    stemmer or trimmer ever touches a Vietnamese syllable.
+    """
+    return _serialised(index_documents(entries).fields, builder_class)
+
+
+def _serialised(per_doc: list[dict[str, list[str]]], builder_class=_TermBuilder) -> dict:
+    builder = _builder(builder_class)
+    for ref, fields in enumerate(per_doc):
+        builder.add({"ref": str(ref), **fields})
+    return builder.build().serialize()
+
+
+def _postings(fields: list[str], inverted_index: dict[str, dict], field_vectors: dict[str, list],
+              indexed: Indexed) -> dict[str, list[list]]:
+    """term -> [[field number, [ref deltas], [weights x 1000], [spelling masks]?], ...] from lunr.py's index.
+
+    The masks (which of the term's spellings each document uses) are there only for terms spelled several ways.
+    """
+    number = {name: i for i, name in enumerate(fields)}
+    # Per field, term index -> [refs], [weights x 1000]; field vectors come in document order.
+    by_field: list[dict[int, tuple[list[int], list[int]]]] = [{} for _ in fields]
+    for field_ref, vector in field_vectors.items():
+        name, ref = field_ref.split("/", 1)
+        column, ref = by_field[number[name]], int(ref)
+        for k in range(0, len(vector), 2):
+            entry = column.get(vector[k])
+            if entry is None:
+                column[vector[k]] = entry = ([], [])
+            entry[0].append(ref)
+            entry[1].append(int(vector[k + 1] * 1000 + 0.5))  # lunr.py rounded weights to 3 decimals
+    out = {}
+    for term, posting in inverted_index.items():
+        index = posting["_index"]
+        several = len(indexed.spellings.get(term, ())) > 1
+        rows = []
+        for field_number, column in enumerate(by_field):
+            entry = column.get(index)
+            if entry is None:
+                continue
+            refs, weights = entry
+            deltas = [refs[0]] + [b - a for a, b in zip(refs, refs[1:])]
+            row = [field_number, deltas, weights]
+            if several:
+                name = fields[field_number]
+                row.append([indexed.used[(ref, name, term)] for ref in refs])
+            rows.append(row)
+        out[term] = rows
+    return out
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _shards(postings: dict[str, list[list]], fields: list[str], spellings: dict[str, list[str]],
+            target: int) -> list[tuple[str, dict]]:
+    """Cut the terms, in order, into shards of about *target* bytes: [(first term, shard)].
+
+    A shard: "t" its terms in JavaScript order, "p" their postings, "s" the spellings of those spelled with
+    diacritics or several ways, "f" the fields, "v" the lunr.js version.
+    """
+    order = sorted(postings, key=_utf16)
+    shards, current, size = [], [], 0
+    for term in order:
+        if current and size >= target:
+            shards.append(current)
+            current, size = [], 0
+        current.append(term)
+        size += len(_dumps(postings[term])) + len(term) + 4
+    if current:
+        shards.append(current)
+    return [(words[0], {"v": LUNR_JS_VERSION, "f": fields, "t": words, "p": [postings[w] for w in words],
+                        "s": {w: spellings[w] for w in words if w in spellings}}) for words in shards]
+
+
+def decode_terms(shard: dict, positions: Iterable[int] | None = None) -> dict:
+    """Terms of a shard (all, or those at *positions*) in lunr.js 2.3.9's serialisation.
+
+    The browser does the same (``toLunr`` in ``search-engine.js``) for the terms a typed word needs.
+    """
+    fields = shard["f"]
+    inverted, vectors = [], defaultdict(list)
+    for index, position in enumerate(range(len(shard["t"])) if positions is None else positions):
+        posting = {"_index": index, **{name: {} for name in fields}}
+        for row in shard["p"][position]:
+            number, deltas, weights = row[:3]
+            ref = 0
+            for delta, weight in zip(deltas, weights):
+                ref += delta
+                posting[fields[number]][str(ref)] = {}
+                vectors[f"{fields[number]}/{ref}"].extend([index, weight / 1000])
+        inverted.append([shard["t"][position], posting])
+    return {"version": shard["v"], "fields": fields, "fieldVectors": [[k, v] for k, v in vectors.items()],
+            "invertedIndex": inverted, "pipeline": []}
+
+
+decode_shard = decode_terms
+
+
+def _facet_columns(entries: list[Entry], facets: list[Facet]) -> list[str]:
+    """Facet values of every document, one string per facet: character 48 + value number ("/" = none)."""
+    numbers = [{key: i for i, (key, _) in enumerate(f.values)} for f in facets]
+    return ["".join(chr(48 + numbers[i].get(entry.facets.get(f.param), -1)) for entry in entries)
+            for i, f in enumerate(facets)]
+
+
+@dataclass
+class Written:
+    """What ``write_index`` wrote, for logs and benchmarks."""
+
+    documents: int
+    shards: int
+    store_files: int
+    bytes: int
+    gzip_bytes: int
+
+
+def _hashed(files: dict[str, bytes], folder: str, text: str) -> tuple[str, int, int]:
+    """Add *text* under a name made of its digest (so browsers may cache it forever); (name, bytes, gzip bytes)."""
+    data = text.encode("utf-8")
+    name = hashlib.sha256(data).hexdigest()[:10]
+    files[f"{folder}/{name}.json"] = data
+    return name, len(data), len(gzip.compress(data, 6))
+
+
+def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, bytes], Written]:
+    """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures."""
+    files: dict[str, bytes] = {}
+    entries = sorted(entries, key=lambda e: e.order or (e.key,))
+    indexed = index_documents(entries)
+    builder = _builder()
+    for ref, document in enumerate(indexed.fields):
+        builder.add({"ref": str(ref), **document})
+    fields, inverted_index, field_vectors = builder.weights()
+    postings = _postings(fields, inverted_index, field_vectors, indexed)
+    total, total_gz = 0, 0
+    shard_rows = []
+    for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
+        name, size, gz = _hashed(files, "s", _dumps(shard))
+        shard_rows.append([first, name, gz])
+        total, total_gz = total + size, total_gz + gz
+    store_files = []
+    for start in range(0, len(entries), STORE_CHUNK):
+        rows = [{"u": e.url, **e.show} for e in entries[start:start + STORE_CHUNK]]
+        name, size, gz = _hashed(files, "r", _dumps(rows))
+        store_files.append(name)
+        total, total_gz = total + size, total_gz + gz
+    manifest = {
+        "lunr": LUNR_JS_VERSION, "count": len(entries), "fields": fields,
+        "shards": shard_rows, "chunk": STORE_CHUNK, "store": store_files,
+        "facets": [[f.param, f.label, [list(v) for v in f.values]] for f in facets],
+        "values": _facet_columns(entries, facets),
+    }
+    data = _dumps(manifest).encode("utf-8")
+    files["manifest.json"] = data
+    total += len(data)
+    total_gz += len(gzip.compress(data, 6))
+    return files, Written(len(entries), len(shard_rows), len(store_files), total, total_gz)
+
+
+def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Written:
+    """Write the search files for *entries* into *out_dir* (replaced)."""
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    files, written = index_files(entries, facets)
+    for name, data in files.items():
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / name).write_bytes(data)
+    return written
+
+
+def register_entries(products: Iterable[Product], provinces: Provinces, today: dt.date) -> list[Entry]:
+    """Search entries of the register's products."""
+    return [product_entry(p, provinces, today) for p in products]
+
+
+def write_register_index(products: Iterable[Product], provinces: Provinces, today: dt.date, out_dir: Path) -> Written:
+    """The product search of the site (``output/search/``)."""
+    return write_index(register_entries(products, provinces, today), product_facets(provinces), out_dir)
+
+

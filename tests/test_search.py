@@ -1,0 +1,261 @@
+"""Search index building in Python: text handling, the lunr.py index, shards, manifest, result store."""
+
+import datetime as dt
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lunr.builder import Builder
+from lunr.index import Index
+from lunr.query import Query
+
+from conftest import FIXTURE, ROOT, valid_record, write_record
+from ocop import search
+from ocop.register import load_register
+from ocop.vntext import fold
+from search_cases import CASES, case_entries, case_facets, check
+
+VECTORS = json.loads((ROOT / "tests" / "fixtures" / "search_vectors.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text, folded", VECTORS["fold"])
+def test_fold_vectors(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("text, expected", VECTORS["terms"])
+def test_terms_vectors(text, expected):
+    assert [list(pair) for pair in search.terms(text)] == expected
+
+
+def test_no_stop_words_stemmer_or_trimmer():
+    words = "an me do my may in to no so i a tây sấy máy Đồng Đặc Đức Phổ hà"
+    assert search.tokens(words) == fold(words).split()
+
+
+def test_decision_numbers_are_indexed_whole_and_in_parts():
+    assert search._index_terms("123/QĐ-UBND") == (("123/qd-ubnd", "123/qđ-ubnd"), ("123", "123"), ("qd", "qđ"),
+                                                  ("ubnd", "ubnd"))
+
+
+@pytest.fixture(scope="module")
+def case_index(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cases") / "search"
+    search.write_index(case_entries(), case_facets(), out)
+    return out
+
+
+def _load(out: Path) -> tuple[dict, list[dict]]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return manifest, [json.loads((out / "s" / f"{name}.json").read_text(encoding="utf-8"))
+                      for _, name, _ in manifest["shards"]]
+
+
+def _lookup(shards: list[dict], folded: str, exact: str, prefix: bool) -> dict[int, list]:
+    """search-engine.js's lookup() with lunr.py: ref -> [score, strict] for one word."""
+    scores: dict[int, list] = {}
+    for shard in shards:
+        positions = [i for i, t in enumerate(shard["t"]) if (t.startswith(folded) if prefix else t == folded)]
+        if not positions:
+            continue
+        index = Index.load(search.decode_terms(shard, positions))
+        q = index.create_query()
+        q.term(folded, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE)
+        masks: dict[tuple[str, int], int] = {}
+        for i in positions:
+            for row in shard["p"][i]:
+                if len(row) == 4:
+                    ref = 0
+                    for delta, mask in zip(row[1], row[3]):
+                        ref += delta
+                        masks[(shard["t"][i], ref)] = masks.get((shard["t"][i], ref), 0) | mask
+
+        def strict(term, ref):
+            written = shard["s"].get(term, [])
+            same = [w.startswith(exact) if prefix else w == exact for w in written]
+            if len(written) <= 1:
+                return any(same)
+            return any(ok and masks.get((term, ref), 0) >> i & 1 for i, ok in enumerate(same))
+
+        for match in index.query(q):
+            ref, terms = int(match["ref"]), list(match["match_data"].metadata)
+            whole = not prefix or folded in terms
+            scores[ref] = [match["score"] * (2 if whole else 1),
+                           exact == folded or any(strict(t, ref) for t in terms)]
+    return scores
+
+
+def _py_search(out: Path, query: str) -> tuple[list[str], list[str], bool]:
+    """The browser's ranking (search-engine.js) redone with lunr.py over the shards: main, partial, complete."""
+    manifest, shards = _load(out)
+    found = search.terms(query)
+    typing = bool(re.search(r"\w$", query))
+    words = []  # every word matches the words it starts (the indexes here are far below the browser's limits)
+    for i, (folded, exact) in enumerate(found):
+        if typing and i == len(found) - 1 and len(folded) < 2 and len(found) > 1:
+            continue
+        if (folded, exact, True) not in words:
+            words.append((folded, exact, True))
+    if sum(len(w[0]) for w in words) < 2:
+        return [], [], False
+    hits: dict[int, list] = {}
+    for word in words:
+        for ref, (score, strict) in _lookup(shards, *word).items():
+            hit = hits.setdefault(ref, [0, 0, 0.0])
+            hit[0] += 1
+            hit[1] += strict
+            hit[2] += score
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[1][2], kv[0]))
+    best = ranked[0][1][:2] if ranked else [0, 0]
+    store = [row for name in manifest["store"]
+             for row in json.loads((out / "r" / f"{name}.json").read_text(encoding="utf-8"))]
+    main = [store[ref]["u"] for ref, hit in ranked if hit[:2] == best]
+    near = [store[ref]["u"] for ref, hit in ranked if hit[:2] != best]
+    return main, near, best[0] == len(words)
+
+
+@pytest.mark.parametrize("case, query, expected", CASES, ids=[f"{c}-{q}" for c, q, _ in CASES])
+def test_cases_in_python(case_index, case, query, expected):
+    check(query, expected, *_py_search(case_index, query))
+
+
+def test_index_keeps_vietnamese_terms(case_index):
+    _, shards = _load(case_index)
+    terms = {t for shard in shards for t in shard["t"]}
+    for term in ["dong", "dac", "duc", "pho", "an", "me", "ong", "mat", "nghe", "123/qd-ubnd", "0912345678"]:
+        assert term in terms, term
+    assert not {"ng", "c", "ph", "h"} & terms  # what lunr.js's trimmer leaves of Đồng, Đặc, Phổ, hà
+
+
+def test_term_builder_equals_lunr_builder():
+    entries = case_entries()
+    assert search.build_lunr(entries) == search.build_lunr(entries, Builder)
+
+
+def test_shards_are_lunr_index_losslessly_split(case_index):
+    manifest, _ = _load(case_index)
+    entries = sorted(case_entries(), key=lambda e: e.key)
+    whole = search.build_lunr(entries)
+    postings, vectors = {}, {}
+    starts = [first for first, _, _ in manifest["shards"]]
+    assert starts == sorted(starts, key=lambda s: s.encode("utf-16-be"))
+    for number, (first, name, gz) in enumerate(manifest["shards"]):
+        raw = (case_index / "s" / f"{name}.json").read_bytes()
+        assert gz == len(gzip.compress(raw, 6))
+        decoded = search.decode_shard(json.loads(raw))
+        assert decoded["version"] == "2.3.9"
+        for term, posting in decoded["invertedIndex"]:
+            # Every term sits in the shard a browser looks up: the last one starting at or before it.
+            assert max(i for i, s in enumerate(starts) if s.encode("utf-16-be") <= term.encode("utf-16-be")) == number
+            postings[term] = {f: set(docs) for f, docs in posting.items() if f != "_index" and docs}
+            for field, docs in posting.items():
+                if field == "_index":
+                    continue
+                for ref in docs:
+                    vector = dict(zip(*[iter(dict(decoded["fieldVectors"])[f"{field}/{ref}"])] * 2))
+                    vectors[(term, field, ref)] = vector[posting["_index"]]
+    expected_vectors = {}
+    index_of = {term: p["_index"] for term, p in whole["invertedIndex"]}
+    for field_ref, vector in whole["fieldVectors"]:
+        field, ref = field_ref.split("/")
+        pairs = dict(zip(vector[::2], vector[1::2]))
+        for term, index in index_of.items():
+            if index in pairs:
+                expected_vectors[(term, field, ref)] = pairs[index]
+    assert postings == {t: {f: set(d) for f, d in p.items() if f != "_index" and d} for t, p in whole["invertedIndex"]}
+    assert vectors == expected_vectors
+
+
+def test_spellings_of_folded_words():
+    entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
+               for k, n in [("1", "Cà phê"), ("2", "Cá kho cá"), ("3", "Ca cao cà")]]
+    indexed = search.index_documents(entries)
+    assert indexed.fields[1]["name"] == ("ca", "kho", "ca")
+    assert indexed.spellings == {"ca": ["cà", "cá", "ca"], "phe": ["phê"]}  # kho, cao: spelled as folded
+    assert indexed.used == {(0, "name", "ca"): 0b001, (1, "name", "ca"): 0b010, (2, "name", "ca"): 0b101}
+
+
+def test_cá_finds_cá_before_cà(tmp_path):
+    entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
+               for k, n in [("1", "Cà phê"), ("2", "Cá kho"), ("3", "Ca cao"), ("4", "Cà ri cá")]]
+    search.write_index(entries, [], tmp_path)
+    main, near, _ = _py_search(tmp_path, "cá ")
+    assert sorted(main) == ["2", "4"] and sorted(near) == ["1", "3"]
+    main, near, _ = _py_search(tmp_path, "cà ")
+    assert sorted(main) == ["1", "4"] and sorted(near) == ["2", "3"]
+    main, near, _ = _py_search(tmp_path, "ca ")
+    assert set(main) == {"1", "2", "3", "4"} and near == []
+
+
+@pytest.fixture(scope="module")
+def fixture_index(tmp_path_factory) -> tuple[Path, list]:
+    register, report = load_register(FIXTURE)
+    out = tmp_path_factory.mktemp("fixture") / "search"
+    written = search.write_register_index(register.products, register.provinces, dt.date(2026, 12, 3), out)
+    assert written.documents == 4
+    return out, register
+
+
+def test_manifest_facets_and_store(fixture_index):
+    out, register = fixture_index
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["lunr"] == "2.3.9" and manifest["count"] == 4
+    assert [f[0] for f in manifest["facets"]] == ["tinh", "sao", "nganh", "trang-thai"]
+    store = [row for name in manifest["store"] for row in json.loads((out / "r" / f"{name}.json").read_text("utf-8"))]
+    # Documents are numbered in name order; one character per document and facet gives its values.
+    assert [row["n"] for row in store] == ["Đặc sản Đà Lạt mứt dâu", "Muối ớt Bạc Liêu", "Nho Bồng Lai Farm",
+                                           "Tôm khô Cà Mau"]
+    facets = manifest["facets"]
+    by_url = {row["u"]: [facets[f][2][ord(column[ref]) - 48][0] if column[ref] != "/" else None
+                         for f, column in enumerate(manifest["values"])] for ref, row in enumerate(store)}
+    assert by_url["san-pham/96-muoi-ot-bac-lieu/"] == ["ca-mau", "5", "thuc-pham", "con-hieu-luc"]
+    assert by_url["san-pham/96-tom-kho-ca-mau/"] == ["ca-mau", "3", "chua-ro", "thu-hoi"]
+    assert by_url["san-pham/68-mut-dau-da-lat/"] == ["lam-dong", "4", "thuc-pham", "het-han"]
+    muoi = next(row for row in store if row["u"] == "san-pham/96-muoi-ot-bac-lieu/")
+    assert muoi == {"u": "san-pham/96-muoi-ot-bac-lieu/", "n": "Muối ớt Bạc Liêu", "p": "Công ty TNHH Muối Đông Hải",
+                    "l": "Bạc Liêu (nay thuộc Cà Mau)"}
+
+
+def test_former_province_commune_group_and_codes_are_searchable(fixture_index):
+    out, _ = fixture_index
+    for query, url in [("Bac Lieu", "san-pham/96-muoi-ot-bac-lieu/"), ("Đắk Nông", "san-pham/68-mut-dau-da-lat/"),
+                       ("hiep thanh", "san-pham/68-nho-bong-lai-farm/"), ("3763/QĐ-UBND", "san-pham/96-tom-kho-ca-mau/"),
+                       ("0263 3123 456", "san-pham/68-nho-bong-lai-farm/"), ("thuc pham", "san-pham/68-nho-bong-lai-farm/"),
+                       ("0300588569", "san-pham/68-nho-bong-lai-farm/")]:
+        main, _, complete = _py_search(out, query)
+        assert url in main and complete, query
+
+
+def test_write_index_replaces_the_folder(tmp_path):
+    out = tmp_path / "search"
+    search.write_index(case_entries(), case_facets(), out)
+    stale = out / "s" / "stale.json"
+    stale.write_text("{}")
+    search.write_index(case_entries(), case_facets(), out)
+    assert not stale.exists() and (out / "manifest.json").exists()
+
+
+def test_synthetic_register_is_valid_and_deterministic(tmp_path):
+    from ocop.synthetic import generate
+
+    generate(tmp_path / "a", 60, ROOT / "content" / "provinces", seed=7)
+    generate(tmp_path / "b", 60, ROOT / "content" / "provinces", seed=7)
+    register, report = load_register(tmp_path / "a")
+    assert report.lines() == [] and len(register.products) == 60 and len(register.provinces) == 34
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.yaml"))
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.yaml"))
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    with pytest.raises(FileExistsError):
+        generate(tmp_path / "a", 1, ROOT / "content" / "provinces")
+
+
+def test_product_entry_fields(content):
+    write_record(content, valid_record(district="huyện Lạc Dương"))
+    register, report = load_register(content)
+    assert report.ok
+    entry = search.product_entry(register.products[0], register.provinces, dt.date(2026, 1, 1))
+    assert entry.texts["place"] == ["xã Xuân Trường", "huyện Lạc Dương", "Lâm Đồng"]
+    assert entry.texts["code"] == ["1234/QĐ-UBND", "", "0263 3123 456", "0300588569"]
+    assert entry.facets == {"tinh": "lam-dong", "sao": "4", "nganh": "thuc-pham", "trang-thai": "con-hieu-luc"}
