@@ -6,7 +6,7 @@ SITE_STAMP := $(VENV)/.site-installed
 TEST_STAMP := $(VENV)/.test-installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: site test serve validate chromium clean
+.PHONY: site test serve validate chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ chromium:
 ## test: set up and run every test (unit, build, real data, headless browser)
 test: $(TEST_STAMP) chromium
 	$(BIN)/pytest -n 2 -q
+
+## bench: search benchmark on synthetic registers of 1,000 and 20,000 products (minutes; not part of make test)
+bench: $(TEST_STAMP) chromium
+	$(BIN)/python scripts/bench_search.py
 
 clean:
 	rm -rf output $(VENV) .pytest_cache
