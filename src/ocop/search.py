@@ -435,7 +435,10 @@ def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Wri
     builder = _builder()
     for ref, document in enumerate(indexed.fields):
         builder.add({"ref": str(ref), **document})
-    fields, inverted_index, field_vectors = builder.weights()
+    if entries:
+        fields, inverted_index, field_vectors = builder.weights()
+    else:  # an empty register: lunr.py cannot average field lengths over no documents
+        fields, inverted_index, field_vectors = list(FIELDS), {}, {}
     postings = _postings(fields, inverted_index, field_vectors, indexed)
     total, total_gz = 0, 0
     shard_rows = []
