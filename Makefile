@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.test-installed
 CHROMIUM := /usr/bin/chromium
 PORT   ?= 8000
 
-.PHONY: site test serve validate chromium clean
+.PHONY: site test serve validate chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ chromium:
 ## test: set up and run every test (unit, build, real data, headless browser)
 test: $(TEST_STAMP) chromium
 	$(BIN)/pytest -n 2 -q
+
+## bench: build and search benchmarks on synthetic registers of 1,000 and 20,000 products (minutes; not in make test)
+bench: $(TEST_STAMP) chromium
+	$(BIN)/python scripts/bench_build.py --sizes 1000 20000
+	$(BIN)/python scripts/bench_search.py
 
 clean:
 	rm -rf output $(VENV) .pytest_cache

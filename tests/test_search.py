@@ -228,6 +228,12 @@ def test_former_province_commune_group_and_codes_are_searchable(fixture_index):
         assert url in main and complete, query
 
 
+def test_empty_register_has_an_empty_index(tmp_path):
+    written = search.write_index([], search.product_facets([]), tmp_path / "search")
+    manifest = json.loads((tmp_path / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert (written.documents, written.shards, manifest["shards"], manifest["count"]) == (0, 0, [], 0)
+
+
 def test_write_index_replaces_the_folder(tmp_path):
     out = tmp_path / "search"
     search.write_index(case_entries(), case_facets(), out)

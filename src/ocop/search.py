@@ -1,17 +1,21 @@
-"""Client-side search: Vietnamese search terms, a lunr.py index cut into term-range shards, a result store.
+"""Client-side search: Vietnamese search terms, one lunr.py index cut into term-range shards, a result store.
 
-Everything the browser needs is written under ``search/`` of the site:
+Every product becomes an ``Entry`` (texts per field, what a result shows, its facet values). Its texts become
+folded terms (``terms()``); lunr.py's Builder weighs every term in every field of every document (BM25,
+field boosts). ``write_index`` writes under ``search/`` of the site:
 
-* ``manifest.json`` — shard boundaries, store chunk names, facet labels and the facet values of every
-  document (documents are numbered in name order, so that results for a name share store chunks);
-* ``s/<hash>.json`` — the shards: one lunr.py index (lunr.js 2.3.9 format) re-encoded compactly and cut by
-  ranges of folded terms. ``theme/static/js/search-engine.js`` turns a shard back into the lunr 2.3.9
-  serialisation and loads it with ``lunr.Index.load``; only the shards that the typed words need are fetched;
-* ``r/<hash>.json`` — the result store (name, producer, link) in chunks of ``STORE_CHUNK`` documents.
+* ``s/<hash>.json`` — shards: the sorted terms cut into ranges of about 6 KB; for each term and field, the
+  documents (as gaps) and lunr.py's weights, and for words written several ways (ca: cá, cà, ca) which
+  spellings each document uses (bit masks over the spellings listed in "s"). ``decode_terms`` turns any
+  terms of a shard back into lunr.js 2.3.9's serialisation, which ``lunr.Index.load`` reads;
+* ``r/<hash>.json`` — the result store: link, name, producer, province label; ``STORE_CHUNK`` per file;
+* ``manifest.json`` — first term, file and compressed size of every shard, the store files, facet labels
+  and one character per document and facet. Documents are numbered in Vietnamese name order, so the
+  results for a product name share store files.
 
-Text handling is ``terms()``: NFC, lower case, phone numbers joined, words split, each word folded with
-``vntext.fold``. Its JavaScript twin is ``terms()`` in ``theme/static/js/vntext.js``; both are checked against
-``tests/fixtures/search_vectors.json``. No stop words, no stemmer, no trimmer.
+The browser (``theme/static/js/search-engine.js``) fetches only the shards the typed words need and the store
+files of the results it shows. Text handling: ``terms()`` here and its twin in ``theme/static/js/vntext.js``,
+both checked against ``tests/fixtures/search_vectors.json``. No stop words, no stemmer, no trimmer.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import json
 import re
 import shutil
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -430,7 +434,10 @@ def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, by
     builder = _builder()
     for ref, document in enumerate(indexed.fields):
         builder.add({"ref": str(ref), **document})
-    fields, inverted_index, field_vectors = builder.weights()
+    if entries:
+        fields, inverted_index, field_vectors = builder.weights()
+    else:  # an empty register: lunr.py cannot average field lengths over no documents
+        fields, inverted_index, field_vectors = list(FIELDS), {}, {}
     postings = _postings(fields, inverted_index, field_vectors, indexed)
     total, total_gz = 0, 0
     shard_rows = []

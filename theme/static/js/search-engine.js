@@ -165,6 +165,7 @@ export class Engine {
 
   shardsFor(folded, prefix) {
     const starts = this.starts;
+    if (!starts.length) return [];                   // an empty register
     let lo = 0, hi = starts.length - 1, first = 0;
     while (lo <= hi) {                               // last shard starting at or before the word
       const mid = (lo + hi) >> 1;
