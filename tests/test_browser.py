@@ -67,8 +67,8 @@ def test_page_built_in_the_past_turns_expired_by_itself(served_in_the_past, brow
 
 
 @pytest.mark.parametrize("day, label", [
-    ("2023-06-01", "Còn hiệu lực"), ("2023-11-01", "Sắp hết hạn (dưới 90 ngày)"),
-    ("2024-01-01", "Sắp hết hạn (dưới 30 ngày)"), ("2024-01-17", "Sắp hết hạn (dưới 30 ngày)"), ("2024-01-18", "Hết hạn"),
+    ("2023-06-01", "Còn hiệu lực"), ("2023-11-01", "Sắp hết hạn (31–90 ngày)"),
+    ("2024-01-01", "Sắp hết hạn (≤ 30 ngày)"), ("2024-01-17", "Sắp hết hạn (≤ 30 ngày)"), ("2024-01-18", "Hết hạn"),
 ])
 def test_browser_status_follows_the_same_rules_as_the_build(served_in_the_past, browser, day, label):
     base, _ = served_in_the_past

@@ -71,7 +71,9 @@ def test_report_csv_and_xlsx(tmp_path):
                  "--output", str(out_xlsx)]) == 0
     from openpyxl import load_workbook
     book = load_workbook(out_xlsx)
-    assert book.sheetnames[0].startswith("Số liệu toàn quốc")
+    assert book.sheetnames == ["Số liệu", "Hết hạn trong 30 ngày", "Hết hạn trong 90 ngày", "Hết hạn trong 180 ngày",
+                               "Thu hồi, loại", "Đã hết hạn"]
+    assert book.worksheets[0]["A1"].value == "Số liệu toàn quốc đến ngày 01/01/2027"
     first = book.worksheets[0]
     assert [c.value for c in first[2]] == ["Nhóm", "Mục", "Số sản phẩm"]
     assert [c.value for c in first[3]] == ["Tổng số", "Sản phẩm", 4]
@@ -114,3 +116,22 @@ def test_qr_code_decodes_to_the_verification_url():
 def test_empty_feed_is_dated_by_the_as_of_day():
     atom = feeds.atom("OCOP", "https://x.vn", "https://x.vn/a.atom", [], D("2027-01-01"))
     assert ET.fromstring(atom).find("{http://www.w3.org/2005/Atom}updated").text == "2027-01-01T00:00:00+00:00"
+
+
+def test_report_for_a_former_province_names_its_unit(capsys):
+    assert main(["--content", str(FIXTURE), "report", "--province", "Bac Lieu", "--as-of", "2027-01-01"]) == 0
+    out, err = capsys.readouterr()
+    assert "Bạc Liêu nay thuộc Cà Mau: báo cáo của Cà Mau." in err
+    assert "== Số liệu Cà Mau đến ngày 01/01/2027" in out
+
+
+def test_report_file_goes_under_output_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["--content", str(FIXTURE), "report", "--as-of", "2027-01-01", "--format", "csv"]) == 0
+    assert (tmp_path / "output/bao-cao/bao-cao-ocop-toan-quoc-2027-01-01.csv").exists()
+
+
+def test_no_register_here_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 2
+    assert "Không tìm thấy sổ đăng ký" in capsys.readouterr().err

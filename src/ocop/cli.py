@@ -87,7 +87,7 @@ def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from . import monitoring, tabular
-    from .vntext import fold
+    from .vntext import fold, slugify
 
     register, report = load_register(Path(args.content))
     if not report.ok:
@@ -102,6 +102,10 @@ def _report(args: argparse.Namespace) -> int:
     if args.province:
         wanted = fold(args.province)
         unit = next((p for p in register.provinces if wanted in (p.code, fold(p.name), p.slug)), None)
+        former = next(((f, p) for p in register.provinces for f in p.former if wanted in (f.code, fold(f.name))), None)
+        if unit is None and former is not None:
+            unit = former[1]
+            print(f"{former[0].name} nay thuộc {unit.name}: báo cáo của {unit.name}.", file=sys.stderr)
         if unit is None:
             print(f"--province: không có tỉnh/thành «{args.province}» (ghi mã như 68 hoặc tên như \"Lâm Đồng\")",
                   file=sys.stderr)
@@ -111,7 +115,8 @@ def _report(args: argparse.Namespace) -> int:
     if args.format == "table":
         print(tabular.text(tables))
         return 0
-    out = Path(args.output or f"bao-cao-ocop.{args.format}")
+    out = Path(args.output) if args.output else Path("output", "bao-cao", f"bao-cao-ocop-{slugify(area)}-{as_of}.{args.format}")
+    out.parent.mkdir(parents=True, exist_ok=True)
     (tabular.write_csv if args.format == "csv" else tabular.write_xlsx)(tables, out)
     print(f"Đã ghi báo cáo {area} đến ngày {as_of:%d/%m/%Y} vào {out}")
     return 0
@@ -147,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--province", help="mã hoặc tên tỉnh/thành (mặc định: toàn quốc)")
     report.add_argument("--as-of", help="xem sổ như vào ngày này (YYYY-MM-DD), mặc định hôm nay")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
-    report.add_argument("--output", help="tệp ghi ra (với csv/xlsx), mặc định bao-cao-ocop.<định dạng>")
+    report.add_argument("--output", help="tệp ghi ra (với csv/xlsx), mặc định output/bao-cao/bao-cao-ocop-<vùng>-<ngày>.<định dạng>")
     report.set_defaults(func=_report)
     serve = sub.add_parser("serve", help="xem trang đã dựng trên máy (http://localhost:8000/)")
     serve.add_argument("--output", default="output")
@@ -155,7 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     args.content = args.content or str(find_content())
-    return args.func(args)
+    if args.command != "serve" and not (Path(args.content) / "provinces").is_dir():
+        print(f"Không tìm thấy sổ đăng ký (thư mục {args.content}/provinces): hãy chạy lệnh trong thư mục của sổ "
+              "đăng ký (bản clone git), hoặc chỉ rõ bằng --content THƯ_MỤC", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `ocop report | head` closed the pipe: nothing more to say
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

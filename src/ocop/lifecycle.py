@@ -16,8 +16,8 @@ VALIDITY_MONTHS = 36
 MERGER_DAY = dt.date(2025, 7, 1)  # 63 provinces became 34 units
 STATUSES = {
     "active": "Còn hiệu lực",
-    "expiring-90": "Sắp hết hạn (dưới 90 ngày)",
-    "expiring-30": "Sắp hết hạn (dưới 30 ngày)",
+    "expiring-90": "Sắp hết hạn (31–90 ngày)",
+    "expiring-30": "Sắp hết hạn (≤ 30 ngày)",
     "expired": "Hết hạn",
     "revoked": "Bị thu hồi",
     "withdrawn": "Bị loại khỏi danh sách",

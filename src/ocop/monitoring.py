@@ -90,6 +90,7 @@ class Table:
     title: str
     headers: tuple[str, ...]
     rows: list[tuple]
+    sheet: str = ""  # short name for a spreadsheet tab (31 characters at most)
 
 
 def tables(fig: Figures) -> list[Table]:
@@ -107,9 +108,11 @@ def tables(fig: Figures) -> list[Table]:
                  r.state.decision.number or "", r.expires_on.isoformat() if r.expires_on else "",
                  "" if r.state.days_left is None else r.state.days_left, r.state.label) for r in rows]
 
-    result = [Table(f"Số liệu {fig.area} đến ngày {fig.as_of:%d/%m/%Y}", ("Nhóm", "Mục", "Số sản phẩm"), counts)]
-    result += [Table(f"Hết hạn trong {w} ngày tới: {len(fig.expiring[w])} sản phẩm", head, listing(fig.expiring[w]))
-               for w in EXPIRY_WINDOWS]
-    result.append(Table(f"Bị thu hồi hoặc loại khỏi danh sách: {len(fig.revoked)} sản phẩm", head, listing(fig.revoked)))
-    result.append(Table(f"Đã hết hạn: {len(fig.expired)} sản phẩm", head, listing(fig.expired)))
+    result = [Table(f"Số liệu {fig.area} đến ngày {fig.as_of:%d/%m/%Y}", ("Nhóm", "Mục", "Số sản phẩm"), counts,
+                    "Số liệu")]
+    result += [Table(f"Hết hạn trong {w} ngày tới: {len(fig.expiring[w])} sản phẩm", head, listing(fig.expiring[w]),
+                     f"Hết hạn trong {w} ngày") for w in EXPIRY_WINDOWS]
+    result.append(Table(f"Bị thu hồi hoặc loại khỏi danh sách: {len(fig.revoked)} sản phẩm", head,
+                        listing(fig.revoked), "Thu hồi, loại"))
+    result.append(Table(f"Đã hết hạn: {len(fig.expired)} sản phẩm", head, listing(fig.expired), "Đã hết hạn"))
     return result

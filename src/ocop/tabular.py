@@ -57,7 +57,7 @@ def write_xlsx(tables: list[Table], path: Path) -> None:
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
-        name = _sheet_name(table.title, used)
+        name = _sheet_name(table.sheet or table.title, used)
         sheet = book.create_sheet(name)
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var LABELS = {
-    "active": "Còn hiệu lực", "expiring-90": "Sắp hết hạn (dưới 90 ngày)", "expiring-30": "Sắp hết hạn (dưới 30 ngày)",
+    "active": "Còn hiệu lực", "expiring-90": "Sắp hết hạn (31–90 ngày)", "expiring-30": "Sắp hết hạn (≤ 30 ngày)",
     "expired": "Hết hạn", "revoked": "Bị thu hồi", "withdrawn": "Bị loại khỏi danh sách", "unknown": "Chưa rõ hiệu lực"
   };
   function isoToday() {
