@@ -293,11 +293,6 @@ export class Engine {
     return hits.map((hit) => ({ ...hit, postingsScore: hit.score, score: total.get(hit.ref) })).sort(byRank);
   }
 
-  /** Facet value numbers of a document. */
-  facetsOf(ref) {
-    return this.values.map((column) => column[ref]);
-  }
-
   /** Filter values as numbers per facet (-1: no filter), from {param: key}. */
   selection(filters) {
     return this.facets.map((facet) => facet.values.findIndex(([key]) => key === filters[facet.param]));
