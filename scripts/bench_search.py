@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the client-side search on synthetic registers (not part of `make test`).
 
-Usage: scripts/bench_search.py [--sizes 1000 20000] [--stress] [--work DIR] [--json FILE]
+Usage: scripts/bench_search.py [--sizes 1000 20000] [--stress] [--repeat 3] [--work DIR] [--json FILE] [--reuse]
 
 For each size: generate a synthetic register (scripts/generate_synthetic.py), build the whole site, then in
 headless Chromium with the CPU slowed down 4x (CDP Emulation.setCPUThrottlingRate) measure, per query:
@@ -10,7 +10,9 @@ headless Chromium with the CPU slowed down 4x (CDP Emulation.setCPUThrottlingRat
   * typed: open tim-kiem/ with an empty cache and type the query at phone speed; bytes until its results,
     and the time each keystroke after the first result takes to update the results;
 and the build: index seconds against the whole build (validate + Pelican + index).
---stress adds 100,000 products.
+--stress adds 100,000 products, for which only the search files are built (with the pages of a register
+without products): the product pages change nothing the search fetches or runs. Registers and sites are kept
+in --work between runs; --reuse keeps the pages of an earlier build and rewrites only the search files.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
 
-def prepare(size: int, work: Path, reuse: bool = False) -> tuple[Path, Path, dict]:
+def prepare(size: int, work: Path, reuse: bool = False, search_only: bool = False) -> tuple[Path, Path, dict]:
+    """Generate (once) and build the register of *size* products; the build and index figures."""
     content = work / f"register-{size}"
     if not (content / "products").is_dir():
         started = time.perf_counter()
@@ -56,18 +59,27 @@ def prepare(size: int, work: Path, reuse: bool = False) -> tuple[Path, Path, dic
     started = time.perf_counter()
     register, report = load_register(content)
     assert report.ok, report.lines()[:5]
-    if reuse and (out / "sitemap.xml").exists():  # only the search files and scripts are rewritten
-        search.write_register_index(register.products, register.provinces, TODAY, out / "search")
+    if search_only:  # the pages of a register without products, then this register's search files
+        shell = work / "provinces-only"
+        if not shell.is_dir():
+            shutil.copytree(content / "provinces", shell / "provinces")
+            (shell / "products").mkdir()
+        empty, _ = load_register(shell)
+        build_site(empty, shell, out, ROOT / "pelicanconf.py", TODAY)
+    elif reuse and (out / "sitemap.xml").exists():  # only the search files and scripts are rewritten
         shutil.copytree(ROOT / "theme" / "static" / "js", out / "theme" / "js", dirs_exist_ok=True)
     else:
         build_site(register, content, out, ROOT / "pelicanconf.py", TODAY)
     total = time.perf_counter() - started
     started = time.perf_counter()
-    written = search.write_register_index(register.products, register.provinces, TODAY, work / "index-only")
+    written = search.write_register_index(register.products, register.provinces, TODAY, out / "search")
     index_s = time.perf_counter() - started
+    if reuse or search_only:
+        total = None  # not a whole build
     sample = register.products[len(register.products) // 2]
     extra = [sample.certification.get("decision"), sample.producer.get("phone")]
-    figures = {"products": size, "build_s": round(total, 1), "index_s": round(index_s, 1), "index_share": round(index_s / total, 3), "shards": written.shards,
+    figures = {"products": size, "build_s": total and round(total, 1), "index_s": round(index_s, 1),
+               "index_share": total and round(index_s / total, 3), "shards": written.shards,
                "store_files": written.store_files, "index_all_gzip_kb": round(written.gzip_bytes / 1024),
                "manifest_gzip_kb": round(gzip_size(out / "search" / "manifest.json") / 1024, 1),
                "queries": [q for q in extra if q]}
@@ -133,11 +145,12 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(values):.0f}/{max(values):.0f}"
 
 
-def bench(size: int, work: Path, browser, reuse: bool = False, repeat: int = 3) -> dict:
-    print(f"\n== {size} products ==", flush=True)
-    content, out, figures = prepare(size, work, reuse)
-    print(f"  build {figures['build_s']} s, of which search index {figures['index_s']} s "
-          f"({figures['index_share']:.0%}); {figures['shards']} shards + {figures['store_files']} store files = "
+def bench(size: int, work: Path, browser, reuse: bool = False, repeat: int = 3, search_only: bool = False) -> dict:
+    print(f"\n== {size} products{' (search files only)' if search_only else ''} ==", flush=True)
+    content, out, figures = prepare(size, work, reuse, search_only)
+    share = f"{figures['index_share']:.0%}" if figures["build_s"] else "pages not built here"
+    print(f"  build {figures['build_s']} s, search index {figures['index_s']} s "
+          f"({share}); {figures['shards']} shards + {figures['store_files']} store files = "
           f"{figures['index_all_gzip_kb']} KB gzip in all; manifest {figures['manifest_gzip_kb']} KB gzip", flush=True)
     queries = QUERIES + figures.pop("queries")
     figures["cold"], figures["typed"] = [], []
@@ -172,15 +185,16 @@ def bench(size: int, work: Path, browser, reuse: bool = False, repeat: int = 3) 
           f"{s['typed_bytes_gzip_kb']['max']:.1f} KB max); first result {s['first_result_ms_cpu4x']['median']} ms "
           f"median, {s['first_result_ms_cpu4x']['max']} ms max (CPU 4x); further keystroke {stats(local)} ms "
           f"median/max when loaded (p90 {s['keystroke_ms_cpu4x_loaded']['p90']}), {stats(fetching)} ms when a file "
-          f"is fetched; index {figures['index_s']} s of {figures['build_s']} s build", flush=True)
+          f"is fetched; index {figures['index_s']} s of {figures['build_s'] or '?'} s build", flush=True)
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
-    parser.add_argument("--stress", action="store_true", help="also 100,000 products")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ocop-bench",
+    parser.add_argument("--stress", action="store_true",
+                        help="also 100,000 products (search files only: the product pages change nothing searched)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ocop-search-bench",
                         help="registers and sites are kept here between runs")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     parser.add_argument("--repeat", type=int, default=3, help="cold loads per query (median reported)")
@@ -195,7 +209,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size in sizes:
-            results.append(bench(size, args.work, browser, args.reuse, args.repeat))
+            results.append(bench(size, args.work, browser, args.reuse, args.repeat, search_only=size >= 100000))
         browser.close()
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -92,12 +92,13 @@ def _py_search(out: Path, query: str) -> tuple[list[str], list[str], bool]:
     manifest, shards = _load(out)
     found = search.terms(query)
     typing = bool(re.search(r"\w$", query))
-    words = []  # every word matches the words it starts (the indexes here are far below the browser's limits)
+    words = []  # the word being typed matches the words it starts (these indexes are far below the limits)
     for i, (folded, exact) in enumerate(found):
-        if typing and i == len(found) - 1 and len(folded) < 2 and len(found) > 1:
+        typed = typing and i == len(found) - 1
+        if typed and len(folded) < 2 and len(found) > 1:
             continue
-        if (folded, exact, True) not in words:
-            words.append((folded, exact, True))
+        if all(w[:2] != (folded, exact) for w in words):
+            words.append((folded, exact, typed))
     if sum(len(w[0]) for w in words) < 2:
         return [], [], False
     hits: dict[int, list] = {}

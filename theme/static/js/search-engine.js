@@ -137,9 +137,10 @@ export class Engine {
   }
 
   /**
-   * Which words of query to look up: [{folded, exact, key, shards, prefix}] (empty if too short). Every
-   * word matches the words it starts ("mam" finds mắm, măng...) unless they take too many shards; prepare()
-   * may still narrow it to the whole word when they are in too many documents.
+   * Which words of query to look up: [{folded, exact, key, shards, prefix}] (empty if too short). The word
+   * being typed (the last, no space after it) also matches the words it starts ("nuoc ma" finds mắm), unless
+   * they take too many shards; prepare() may still narrow it to the whole word when they are in too many
+   * documents. A one-letter word being typed after others waits for the next letter.
    */
   plan(query) {
     const found = terms(query);
@@ -152,13 +153,15 @@ export class Engine {
       const key = folded + "\u0000" + exact;
       if (seen.has(key) || words.length >= MAX_WORDS) return;
       seen.add(key);
-      words.push({ folded, exact, key });
+      words.push({ folded, exact, key, prefix: typed });
     });
     if (words.reduce((n, w) => n + w.folded.length, 0) < MIN_CHARS) return [];
     for (const word of words) {
-      word.shards = this.shardsFor(word.folded, true);
-      word.prefix = word.shards !== null;
-      if (!word.prefix) word.shards = this.shardsFor(word.folded, false);
+      word.shards = word.prefix ? this.shardsFor(word.folded, true) : null;
+      if (word.shards === null) {
+        word.prefix = false;                         // typed complete, or too many words start so
+        word.shards = this.shardsFor(word.folded, false);
+      }
     }
     return words;
   }
@@ -291,11 +294,6 @@ export class Engine {
       for (const [ref, score] of this.lunrScores(word, total.keys())) total.set(ref, total.get(ref) + score);
     }
     return hits.map((hit) => ({ ...hit, postingsScore: hit.score, score: total.get(hit.ref) })).sort(byRank);
-  }
-
-  /** Facet value numbers of a document. */
-  facetsOf(ref) {
-    return this.values.map((column) => column[ref]);
   }
 
   /** Filter values as numbers per facet (-1: no filter), from {param: key}. */
