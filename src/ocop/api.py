@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from . import schema
@@ -263,14 +262,4 @@ def api_files(register: Register, history: History, today: dt.date, site_url: st
     for province in register.provinces:
         files[f"provinces/{province.code}.json"] = json_bytes(
             province_document(province, by_province[province.code], today))
-    return files
-
-
-def write_api(folder: Path, register: Register, history: History, today: dt.date, site_url: str,
-              redirects: dict[str, str], removed: list[Removed] = ()) -> dict[str, bytes]:
-    files = api_files(register, history, today, site_url, redirects, removed)
-    for rel, data in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
     return files

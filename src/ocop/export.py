@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -506,14 +505,4 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
     package = datapackage(all_tables, files, register, when, today, site_url, history.head)
     files["datapackage.json"] = json_bytes({k: v for k, v in package.items() if v is not None})
     files["SHA256SUMS"] = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
-    return files
-
-
-def write_data(folder: Path, register: Register, history: History, today: dt.date, site_url: str,
-               when: dt.datetime) -> dict[str, bytes]:
-    """Write output/data/; returns the files written."""
-    files = data_files(register, history, today, site_url, when)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
     return files

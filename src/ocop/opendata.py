@@ -50,10 +50,3 @@ def open_data_jobs(register: Register, history: History, today: dt.date,
         jobs.append(Job(f"san-pham/{item.id}/index.html", None,
                         lambda item=item: redirects.removed_page(item).encode("utf-8")))
     return everything, data, jobs
-
-
-def extra_urls(register: Register, history: History) -> list[str]:
-    """Pages of old and deleted ids, for the sitemap's caller to leave out (they are not content)."""
-    moved = redirects.redirect_map(register, history)
-    return [f"san-pham/{old}/" for old in moved] + [f"san-pham/{r.id}/" for r in
-                                                   redirects.removed_records(register, history, moved)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from pathlib import Path
 
 from .history import History
 from .jsonld import script_json
@@ -46,18 +45,6 @@ Trang sản phẩm: <a href="{html.escape(target)}">{html.escape(name)}</a>.</p>
 </body>
 </html>
 """
-
-
-def write_redirects(output: Path, redirects: dict[str, str], register: Register, site_url: str) -> list[str]:
-    """Write every redirect page; returns their URLs (relative to the site root)."""
-    names = {p.id: p.name for p in register.products}
-    urls = []
-    for old, new in redirects.items():
-        page = output / "san-pham" / old / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(redirect_page(old, new, names[new], site_url), encoding="utf-8")
-        urls.append(f"san-pham/{old}/")
-    return urls
 
 
 @dataclass(frozen=True)
@@ -107,13 +94,3 @@ def removed_page(removed: Removed) -> str:
 </body>
 </html>
 """
-
-
-def write_removed(output: Path, removed: list[Removed]) -> list[str]:
-    urls = []
-    for item in removed:
-        page = output / "san-pham" / item.id / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(removed_page(item), encoding="utf-8")
-        urls.append(f"san-pham/{item.id}/")
-    return urls
