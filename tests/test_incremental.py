@@ -64,3 +64,17 @@ def test_output_state_names_every_file_we_wrote(tmp_path):
     out = tmp_path / "out"
     build(content, out)
     assert (out / STATE).exists() and Output.is_ours(out)
+
+
+def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
+    """The cache trusts a file only while its modification time and size are unchanged."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
+    register, _ = load_register(content, cache=True)
+    assert next(p for p in register.products if p.id == "68-nho-bong-lai-farm").stars == 3
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("stars: 3", "stars: 9"), encoding="utf-8")  # same size, invalid
+    register, report = load_register(content, cache=True)
+    assert [(p.field, p.line) for p in report.problems] == [("stars", 8)]
+    assert (tmp_path / ".cache" / "ocop").is_dir()

@@ -52,6 +52,8 @@ class RecordCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     used: dict[str, Entry] = field(default_factory=dict)
     hits: int = 0
+    seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # file -> (mtime_ns, size, digest)
+    now: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, content_dir: Path | None) -> "RecordCache":
@@ -61,10 +63,21 @@ class RecordCache:
         path = content_dir.resolve().parent / ".cache" / "ocop" / f"records-{code_digest()}.pickle"
         try:
             with path.open("rb") as handle:
-                entries = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+                entries, seen = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            entries, seen = {}, {}
+        return cls(path, entries if isinstance(entries, dict) else {}, seen=seen if isinstance(seen, dict) else {})
+
+    def known_digest(self, path: Path, stat) -> str | None:
+        """The digest of *path* if its modification time and size are those of the last run (no need to read it)."""
+        hit = self.seen.get(str(path))
+        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size and hit[2] in self.entries:
+            self.now[str(path)] = hit
+            return hit[2]
+        return None
+
+    def remember(self, path: Path, stat, key: str) -> None:
+        self.now[str(path)] = (stat.st_mtime_ns, stat.st_size, key)
 
     @staticmethod
     def key(raw: bytes) -> str:
@@ -82,13 +95,13 @@ class RecordCache:
 
     def save(self) -> None:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
-        if self.path is None or (self.used.keys() == self.entries.keys()):
+        if self.path is None or (self.used.keys() == self.entries.keys() and self.now == self.seen):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".records.", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.used, self.now), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
             for old in self.path.parent.glob("records-*.pickle"):
                 if old != self.path:

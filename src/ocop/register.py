@@ -145,12 +145,17 @@ def load_products(files: list[Path], provinces: Provinces, products_dir: Path, r
             report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
                                      f"đổi tên thành «{path.name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
             continue
-        raw = path.read_bytes()
-        key = cache.key(raw)
-        entry = cache.get(key)
+        stat = path.stat()
+        key = cache.known_digest(path, stat)
+        entry = cache.get(key) if key else None
         if entry is None:
-            entry = load_entry(raw, path)
-            cache.put(key, entry)
+            raw = path.read_bytes()
+            key = cache.key(raw)
+            entry = cache.get(key)
+            if entry is None:
+                entry = load_entry(raw, path)
+                cache.put(key, entry)
+        cache.remember(path, stat, key)
         for line, field, message in entry.problems:
             report.add(shown, line, field, message)
         if entry.data is None:
