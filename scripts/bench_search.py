@@ -129,6 +129,22 @@ def measure(browser, base: str, out: Path, query: str, typed: bool) -> dict:
     return row
 
 
+def baseline(browser, base: str, repeat: int) -> float:
+    """DOMContentLoaded of a page without search (404.html), same conditions: how slow this machine is now."""
+    times = []
+    for _ in range(repeat):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(base + "404.html")
+        page.wait_for_load_state("load")
+        times.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+        context.close()
+    return round(statistics.median(times))
+
+
 def cold(browser, base: str, out: Path, query: str, repeat: int) -> dict:
     """Cold load measured *repeat* times (the machine is shared): median time, bytes of the first run."""
     runs = [measure(browser, base, out, query, typed=False) for _ in range(repeat)]
@@ -156,9 +172,13 @@ def bench(size: int, work: Path, browser, reuse: bool = False, repeat: int = 3, 
     figures["cold"], figures["typed"] = [], []
     with serve(out) as base:
         measure(browser, base, out, "nuoc", False)  # the server's first answers, the browser's first start
+        before = baseline(browser, base, repeat)
         for query in queries:
             figures["cold"].append(cold(browser, base, out, query, repeat))
             figures["typed"].append(measure(browser, base, out, query, typed=True))
+        figures["baseline_dcl_ms"] = [before, baseline(browser, base, repeat)]
+    print(f"  a page without search (404.html) reaches DOMContentLoaded at {figures['baseline_dcl_ms'][0]} ms "
+          f"before and {figures['baseline_dcl_ms'][1]} ms after these measurements (CPU 4x): the machine's speed")
     print(f"  {'query':<18}{'results':>8} | {'cold: KB gzip (raw)':>20}{'1st result':>12} | "
           f"{'typed: KB gzip':>14}{'key ms, loaded':>16}{'key ms, fetching':>18}   (median/max)")
     for c, t in zip(figures["cold"], figures["typed"]):
