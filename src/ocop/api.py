@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from . import schema
-from .export import DATA_LICENSE, english, json_bytes
+from .export import DATA_LICENSE, english
 from .history import ACTIONS, Change, History
 from .lifecycle import STATUSES as STATUS_LABELS
 from .model import GROUPS, Product
@@ -248,18 +248,3 @@ def openapi_document(site_url: str) -> dict:
                 }},
         }},
     }
-
-
-def api_files(register: Register, history: History, today: dt.date, site_url: str,
-              redirects: dict[str, str], removed: list[Removed] = ()) -> dict[str, bytes]:
-    """Every file of api/v1/ by path relative to it."""
-    files = {"openapi.json": json_bytes(openapi_document(site_url)),
-             "index.json": json_bytes(index_document(register, history, today, redirects, list(removed)))}
-    by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
-    for product in register.products:
-        by_province[product.province.code].append(product)
-        files[f"products/{product.id}.json"] = json_bytes(product_document(product, history, today, site_url))
-    for province in register.provinces:
-        files[f"provinces/{province.code}.json"] = json_bytes(
-            province_document(province, by_province[province.code], today))
-    return files

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .lifecycle import MERGER_DAY, Decision, State, StatusChange, state_on, status_change, timeline
 from .provinces import Province
-from .vntext import fold, sort_key
+from .vntext import sort_key
 
 GROUPS = {
     "thuc-pham": "Thực phẩm",
@@ -124,12 +124,6 @@ class Product:
         """Status key on *day* (see lifecycle.STATUSES); "unknown" before the first decision."""
         state = self.state_on(day)
         return state.status if state else "unknown"
-
-    @property
-    def search_text(self) -> str:
-        """Folded text of the fields a person searches by."""
-        parts = [self.name, self.producer.get("name", ""), self.commune or "", self.province_label]
-        return fold(" ".join(parts))
 
 
 def star_band_problem(stars: int | None, total: float | None) -> str | None:
