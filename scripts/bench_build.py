@@ -6,12 +6,15 @@ Usage: scripts/bench_build.py [--sizes 1000 20000 100000] [--workdir /tmp/ocop-b
 For each size N it writes a synthetic register (ocop.synthetic, never into content/), then measures with the
 real `ocop build` command: a cold build (no output, no cache), a rebuild with nothing changed, a rebuild after
 editing one record, each with wall time, the build's own stage times and peak memory (largest process, the
-workers included). Then the weight of a product page (HTML + CSS + JS, gzip) and, in headless Chromium with 4x
-CPU slowdown, its render-blocking requests, layout shift and largest contentful paint.
+workers included), and peak memory per 1,000 products (growth must stay linear). Then the weight of a product
+page (HTML + CSS + JS, gzip); in headless Chromium with 4x CPU slowdown its render-blocking requests, layout shift
+and largest contentful paint; and Lighthouse 12.2.3's mobile performance score (pinned in bench/lighthouse/,
+installed there with `npm ci`, run with Debian's chromium).
 """
 
 import argparse
 import gzip
+import json
 import os
 import re
 import shutil
@@ -85,11 +88,32 @@ def browser_metrics(out: Path, page_rel: str) -> dict:
     return result
 
 
+def lighthouse(out: Path, page_rel: str) -> dict:
+    """Lighthouse's mobile performance score (0–100) and its metrics for a product page, served on loopback."""
+    folder = ROOT / "bench" / "lighthouse"
+    if not (folder / "node_modules" / ".bin" / "lighthouse").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder, check=True)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, serving
+
+    report = out.parent / "lighthouse.json"
+    with serving(out) as base:
+        subprocess.run([str(folder / "node_modules" / ".bin" / "lighthouse"), base + page_rel.removesuffix("index.html"),
+                        "--only-categories=performance", "--quiet", "--output=json", f"--output-path={report}",
+                        "--chrome-flags=--headless=new --no-sandbox"],
+                       check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    result = json.loads(report.read_text(encoding="utf-8"))
+    metrics = {key: result["audits"][key]["displayValue"].replace("\xa0", " ") for key in (
+        "first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+        "speed-index")}
+    return {"score": round(result["categories"]["performance"]["score"] * 100), **metrics}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 100000])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/ocop-bench"))
-    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-browser", action="store_true", help="skip Chromium and Lighthouse measurements")
     args = parser.parse_args()
     from ocop.synthetic import generate
 
@@ -110,11 +134,13 @@ def main() -> None:
         for name, fig in (("build lạnh (không output, không cache)", cold), ("build lại, không đổi gì", warm),
                           ("build lại sau khi sửa 1 hồ sơ", edited)):
             stages = ", ".join(f"{k} {float(v):.1f}" for k, v in fig["stages"].items())
-            print(f"{name}: {fig['seconds']:.1f} s, bộ nhớ đỉnh {fig['peak_mb']:.0f} MB  [{stages}]")
+            print(f"{name}: {fig['seconds']:.1f} s, bộ nhớ đỉnh {fig['peak_mb']:.0f} MB "
+                  f"({fig['peak_mb'] * 1000 / size:.1f} MB / 1.000 sản phẩm)  [{stages}]")
         weight = page_weight(out)
         print(f"trang sản phẩm {weight['page']}: {weight['total_kb']:.1f} KB gzip {weight['gzip_bytes']}")
         if not args.no_browser:
             print(f"Chromium, CPU chậm 4x: {browser_metrics(out, weight['page'])}")
+            print(f"Lighthouse 12.2.3 (di động): {lighthouse(out, weight['page'])}")
 
 
 if __name__ == "__main__":
