@@ -19,7 +19,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from conftest import ROOT, valid_record, write_record
 from gitrepo import GitRegister
-from ocop.export import english, json_bytes, record_fields
+from ocop.export import english, json_bytes, record_fields, table_files
 from ocop.pelican_plugin import build_site
 from ocop.register import load_register
 
@@ -95,6 +95,18 @@ def workbook_rows(data: Path, sheet: str) -> list[tuple]:
         rows += body
         book.close()
     return [header, *rows]
+
+
+def test_json_assembled_from_rows_equals_json_dumps():
+    from ocop.export import Column, Table, serialised
+
+    rows = [{"a": "Trà \u2028 \"x\" </script>\n\t\x01 ô", "b": 1.5, "c": [], "d": ["x", 2], "e": None, "f": True,
+             "g": {"h": [{"i": []}], "j": {}}, "k": 10**20, "l": float("nan"), "m": -0.0, "n": False},
+            {"a": "", "b": 0, "c": ["only"], "d": [[1], []], "e": 1e-7, "f": False, "g": {}, "k": -3, "l": 1e300,
+             "m": "", "n": 0}]
+    table = Table("t", "", "", "", [Column(k, "any", "", "", "", "", lambda r, k=k: r[k]) for k in rows[0]], ["a"],
+                  items=rows)
+    assert table_files(table, [serialised(table, [row]) for row in rows])["t.json"] == json_bytes(rows)
 
 
 def test_one_workbook_per_provincial_unit(site):

@@ -16,22 +16,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
+import math
 import zipfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes text with
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from . import schema
 from .history import ACTIONS, History, flatten
 from .lifecycle import STATUSES as STATUS_LABELS
-from .model import GROUPS, Product
 from .cache import PieceStore
+from .model import GROUPS, Product
 from .provinces import Province
 from .register import Register
 
@@ -229,7 +233,7 @@ def product_table(register: Register, history: History, today: dt.date, site_url
     ]
     return Table("products", "Sản phẩm OCOP", "OCOP products",
                  "Mỗi dòng một sản phẩm trong sổ đăng ký: mọi trường của hồ sơ và các giá trị tính ra.",
-                 columns, ["id"], items=list(register.products), of=lambda p: [p])
+                 columns, ["id"], of=lambda p: [p])
 
 
 _CERT_FIELDS = ["stars", "certification.decision", "certification.decided_on", "certification.year",
@@ -339,6 +343,19 @@ def tables(register: Register, history: History, today: dt.date, site_url: str) 
 
 # --- writing -----------------------------------------------------------------------------------------------
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off: writing makes many small objects and no cycles, and at national scale each
+    full collection walks the whole register (seconds in all)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -373,9 +390,25 @@ def _jsonl_line(row: dict) -> str:
     return line + "\n"
 
 
+def _json_value(value: Any) -> str:
+    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row: scalars by the
+    C encoder's own functions (with an indent, json.dumps runs its slower pure-Python encoder), anything else
+    by json.dumps moved two levels in (JSON text holds no raw newline)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return kind.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
 def _json_element(row: dict) -> str:
-    """*row* as an element of ``json.dumps(rows, indent=1)``: one level deeper (JSON text holds no raw newline)."""
-    return " " + json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n ")
+    """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``."""
+    return " {\n" + ",\n".join(f"  {encode_basestring(k)}: {_json_value(v)}" for k, v in row.items()) + "\n }"
 
 
 def serialised(table: Table, items: list[Any]) -> tuple[bytes, bytes, bytes]:
@@ -433,6 +466,7 @@ def xlsx_path(province: Province) -> str:
     return f"{XLSX_FOLDER}/{province.folder}.xlsx"
 
 
+@_collector_paused()
 def xlsx_bytes(sheets: list[Table], products: list[Product], province: Province, when: dt.datetime,
                as_of: dt.date) -> bytes:
     """One unit's workbook: a sheet per table with these products' rows (text stays text, never a formula;
@@ -470,9 +504,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def source_list(register: Register) -> list[dict]:
-    """Attribution: every publisher whose pages the records cite (with how many products), and the province list."""
-    hosts = Counter(urlsplit(u).hostname for p in register.products for u in p.sources)
+def source_hosts(product: Product) -> list[str]:
+    """The publisher (host name) of each page the record cites."""
+    return [host for host in (urlsplit(u).hostname for u in product.sources) if host]
+
+
+def source_list(register: Register, hosts: Counter) -> list[dict]:
+    """Attribution: every publisher whose pages the records cite (*hosts*: how many pages), and the province list."""
     out = [{"title": f"{host} ({n} nguồn được dẫn trong cột sources)", "path": f"https://{host}/"}
            for host, n in sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0])) if host]
     for text in sorted({p.source for p in register.provinces}):
@@ -480,8 +518,8 @@ def source_list(register: Register) -> list[dict]:
     return out
 
 
-def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Register, when: dt.datetime,
-                as_of: dt.date, site_url: str, commit: str | None) -> dict:
+def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Register, hosts: Counter,
+                when: dt.datetime, as_of: dt.date, site_url: str, commit: str | None) -> dict:
     """The Frictionless data package describing every table file, with sizes and SHA-256 hashes.
 
     The provincial workbooks are not resources: each is a slice of the products and certifications tables the
@@ -526,15 +564,17 @@ def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Regi
         "x-commit": commit,
         "x-as-of": as_of.isoformat(),
         "x-counts": {"products": len(register.products)},
-        "sources": source_list(register),
+        "sources": source_list(register, hosts),
         "resources": resources_,
     }
 
 
+@_collector_paused()
 def data_files(register: Register, history: History, today: dt.date, site_url: str, when: dt.datetime,
                store: PieceStore | None = None, workbooks: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every file of output/data/ by name but the workbooks, datapackage.json and SHA256SUMS included (listing the
-    *workbooks* too). Each product's pieces come from *store* when it holds them for the same inputs."""
+    *workbooks* too). Each product's pieces (its rows in each file, the hosts it cites) come from *store* when it
+    holds them for the same inputs."""
     store = store or PieceStore(None, "")
     products, certifications, changes = tables(register, history, today, site_url)
     context = f"|{today}|{site_url}".encode()
@@ -543,11 +583,13 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
         key = hashlib.sha1(f"{product.digest}|{history.digest_of(product.id)}".encode() + context).hexdigest()
         got = store.get(key)
         if got is None:
-            got = serialised(products, [product]) + serialised(certifications, certifications.of(product))
+            got = (*serialised(products, [product]), *serialised(certifications, certifications.of(product)),
+                   "\n".join(source_hosts(product)).encode())
             store.put(key, got)
         pieces[product.id] = got
     files = table_files(products, [pieces[p.id][:3] for p in products.ordered(register.products)])
-    files |= table_files(certifications, [pieces[p.id][3:] for p in certifications.ordered(register.products)])
+    files |= table_files(certifications, [pieces[p.id][3:6] for p in certifications.ordered(register.products)])
+    hosts = Counter(host for got in pieces.values() if len(got[6]) for host in bytes(got[6]).decode().split("\n"))
     key = "changes-" + hashlib.sha1("|".join(c.sha for c in history.commits).encode()).hexdigest()
     got = store.get(key)
     if got is None:
@@ -555,7 +597,8 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
         store.put(key, got)
     files |= table_files(changes, [got])
     store.save()
-    package = datapackage([products, certifications, changes], files, register, when, today, site_url, history.head)
+    package = datapackage([products, certifications, changes], files, register, hosts, when, today, site_url,
+                          history.head)
     files["datapackage.json"] = json_bytes({k: v for k, v in package.items() if v is not None})
     sums = {name: sha256(data) for name, data in (files | (workbooks or {})).items()}
     files["SHA256SUMS"] = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())).encode()
