@@ -190,11 +190,19 @@ class PieceStore:
                     return
             else:
                 name = self.bin_name
-                with (self.folder / name).open("ab") as handle:
-                    offset = handle.seek(0, os.SEEK_END)
-                    for key, pieces in self.new.items():
-                        entries[key] = (offset, tuple(map(len, pieces)))
-                        offset += sum(handle.write(piece) for piece in pieces)
+                blob = b"".join(piece for pieces in self.new.values() for piece in pieces)
+                fd = os.open(self.folder / name, os.O_WRONLY | os.O_APPEND)
+                try:  # one appending write: another build appending at the same time cannot come in between
+                    written = os.write(fd, blob)
+                    offset = os.lseek(fd, 0, os.SEEK_CUR)
+                finally:
+                    os.close(fd)
+                if written != len(blob):
+                    return
+                start = offset - len(blob)
+                for key, pieces in self.new.items():
+                    entries[key] = (start, tuple(map(len, pieces)))
+                    start += sum(map(len, pieces))
         except OSError:
             return
         if write_atomic(self.index, pickle.dumps((name, offset, entries), protocol=pickle.HIGHEST_PROTOCOL)):
