@@ -107,13 +107,13 @@ def read_pickle(path: Path, default):
         return default
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace *path* by *data* in one step (a reader never sees half a file); False if it cannot be written."""
+def write_atomic(path: Path, *chunks: bytes) -> bool:
+    """Replace *path* by the *chunks* in one step (a reader never sees half a file); False if it cannot be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(chunks)
         os.replace(tmp, path)
         return True
     except OSError:
@@ -186,7 +186,7 @@ class PieceStore:
                     entries[key] = (offset, tuple(map(len, pieces)))
                     offset += sum(map(len, pieces))
                     chunks.extend(pieces)
-                if not write_atomic(self.folder / name, b"".join(chunks)):
+                if not write_atomic(self.folder / name, *chunks):
                     return
             else:
                 name = self.bin_name
