@@ -131,3 +131,21 @@ def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
     register, report = load_register(content, cache=True)
     assert [(p.field, p.line) for p in report.problems] == [("stars", 8)]
     assert (tmp_path / ".cache" / "ocop").is_dir()
+
+
+def test_a_workbook_is_keyed_by_its_unit_too():
+    """A unit's name only respelt (same file name) makes its workbook again: its title names the unit."""
+    import dataclasses
+    import datetime as dt
+
+    from ocop.opendata import workbook_jobs
+    from ocop.provinces import Provinces
+    from ocop.history import History
+
+    register, _ = load_register(FIXTURE)
+    renamed = Provinces([dataclasses.replace(p, name="Cao Băng") if p.code == "04" else p for p in register.provinces])
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    keys = [{job.output: job.key for job in workbook_jobs(r, History(), dt.date(2026, 1, 1), "https://x", when)}
+            for r in (register, dataclasses.replace(register, provinces=renamed))]
+    assert not any(p.province.code == "04" for p in register.products)
+    assert [name for name in keys[0] if keys[0][name] != keys[1][name]] == ["data/xlsx/04-cao-bang.xlsx"]

@@ -29,8 +29,8 @@ class OpenData:
 
 def workbook_jobs(register: Register, history: History, today: dt.date, site_url: str,
                   when: dt.datetime) -> list[Job]:
-    """data/xlsx/<unit>.xlsx for every provincial unit, keyed by its products, their history and the build's day,
-    address and timestamp: an edit makes its unit's workbook again, no other."""
+    """data/xlsx/<unit>.xlsx for every provincial unit, keyed by the unit, its products, their history and the
+    build's day, address and timestamp: an edit makes its unit's workbook again, no other."""
     sheets = export.tables(register, history, today, site_url)[:2]
     by_province: dict[str, list] = {p.code: [] for p in register.provinces}
     for product in register.products:
@@ -39,7 +39,7 @@ def workbook_jobs(register: Register, history: History, today: dt.date, site_url
     for province in register.provinces:
         products = by_province[province.code]
         key = hashlib.sha1("".join(p.digest + history.digest_of(p.id) for p in products).encode()
-                           + f"|{today}|{site_url}|{when.isoformat()}".encode()).hexdigest()
+                           + f"|{province!r}|{today}|{site_url}|{when.isoformat()}".encode()).hexdigest()
         jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products:
                         export.xlsx_bytes(sheets, products, province, when, today)))
     return jobs
