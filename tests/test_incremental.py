@@ -1,12 +1,17 @@
 """An incremental build gives exactly the bytes of a full build, after an edit, an addition and a deletion."""
 
+import dataclasses
+import datetime as dt
 import shutil
 
 from conftest import FIXTURE, ROOT, valid_record, write_record
 from ocop import export
 from ocop.cache import PieceStore
+from ocop.history import History
+from ocop.opendata import workbook_jobs
 from ocop.output import STATE, Output
 from ocop.pelican_plugin import build_site
+from ocop.provinces import Provinces
 from ocop.register import load_register
 
 TODAY = "2026-12-03"
@@ -135,13 +140,6 @@ def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
 
 def test_a_workbook_is_keyed_by_its_unit_too():
     """A unit's name only respelt (same file name) makes its workbook again: its title names the unit."""
-    import dataclasses
-    import datetime as dt
-
-    from ocop.opendata import workbook_jobs
-    from ocop.provinces import Provinces
-    from ocop.history import History
-
     register, _ = load_register(FIXTURE)
     renamed = Provinces([dataclasses.replace(p, name="Cao Băng") if p.code == "04" else p for p in register.provinces])
     when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
