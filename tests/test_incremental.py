@@ -1,10 +1,17 @@
 """An incremental build gives exactly the bytes of a full build, after an edit, an addition and a deletion."""
 
+import dataclasses
+import datetime as dt
 import shutil
 
 from conftest import FIXTURE, ROOT, valid_record, write_record
+from ocop import export
+from ocop.cache import PieceStore
+from ocop.history import History
+from ocop.opendata import workbook_jobs
 from ocop.output import STATE, Output
 from ocop.pelican_plugin import build_site
+from ocop.provinces import Provinces
 from ocop.register import load_register
 
 TODAY = "2026-12-03"
@@ -37,6 +44,7 @@ def test_incremental_equals_full_after_edit_addition_deletion(tmp_path):
     build(content, incremental)
 
     full = tmp_path / "full"
+    shutil.rmtree(tmp_path / ".cache")  # a full build from nothing: no record, no export piece kept
     build(content, full)
     assert tree(incremental) == tree(full)
     after = tree(full)
@@ -45,6 +53,56 @@ def test_incremental_equals_full_after_edit_addition_deletion(tmp_path):
     assert "api/v1/products/96-tom-kho-ca-mau.json" not in after
     assert "san-pham/68-ca-phe-cau-dat/index.html" in after
     assert 'aria-label="4 sao"' in after["san-pham/68-nho-bong-lai-farm/index.html"].decode()
+
+
+def test_an_edit_serialises_one_record_and_makes_one_workbook_again(tmp_path, monkeypatch):
+    """The national tables are put together from stored pieces: only the edited record's are made again, and
+    only its provincial unit's workbook; the bytes are those of a build from nothing."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = tmp_path / "out"
+    build(content, out)
+    before = tree(out)
+    made = []
+    real = export.serialised
+    monkeypatch.setattr(export, "serialised", lambda table, items: made.append((table.name, len(items))) or real(table, items))
+    edited = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: ", "name: Mới ", 1), encoding="utf-8")
+    build(content, out)
+    after = tree(out)
+    assert made == [("products", 1), ("certifications", 1)]
+    changed = {name for name in after if before.get(name) != after[name] and name.startswith("data/")}
+    assert {name for name in changed if name.startswith("data/xlsx/")} == {"data/xlsx/68-lam-dong.xlsx"}
+    assert {"data/products.csv", "data/products.json", "data/products.jsonl", "data/SHA256SUMS"} <= changed
+    shutil.rmtree(tmp_path / ".cache")
+    build(content, tmp_path / "full")
+    assert tree(tmp_path / "full") == after
+
+
+def test_piece_store_appends_compacts_and_ignores_a_damaged_file(tmp_path):
+    def bins():
+        return {p.name: p.stat().st_size for p in tmp_path.glob("pieces-*.bin")}
+
+    store = PieceStore(tmp_path, "code")
+    store.put("a", (b"1", b"22"))
+    store.put("b", (b"333",))
+    store.save()
+    store = PieceStore(tmp_path, "code")
+    assert [bytes(piece) for piece in store.get("a")] == [b"1", b"22"] and store.get("x") is None
+    store.put("c", (b"4",))
+    store.save()  # appended: the unused "b" is no more than half the file
+    assert list(bins().values()) == [7]
+    store = PieceStore(tmp_path, "code")
+    assert [bytes(piece) for piece in store.get("c")] == [b"4"]
+    store.save()  # "a" and "b" unused: the used piece is copied into a fresh file
+    assert list(bins().values()) == [1]
+    store = PieceStore(tmp_path, "code")
+    assert store.get("a") is None and bytes(store.get("c")[0]) == b"4"
+    next(tmp_path.glob("pieces-*.bin")).write_bytes(b"")  # shorter than the index says: ignored
+    assert PieceStore(tmp_path, "code").get("c") is None
+    (tmp_path / "pieces-code.pickle").write_bytes(b"not a pickle")
+    assert PieceStore(tmp_path, "code").get("c") is None
+    assert PieceStore(tmp_path, "other code").get("c") is None
 
 
 def test_nothing_changed_means_nothing_made_again(tmp_path):
@@ -78,3 +136,14 @@ def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
     register, report = load_register(content, cache=True)
     assert [(p.field, p.line) for p in report.problems] == [("stars", 8)]
     assert (tmp_path / ".cache" / "ocop").is_dir()
+
+
+def test_a_workbook_is_keyed_by_its_unit_too():
+    """A unit's name only respelt (same file name) makes its workbook again: its title names the unit."""
+    register, _ = load_register(FIXTURE)
+    renamed = Provinces([dataclasses.replace(p, name="Cao Băng") if p.code == "04" else p for p in register.provinces])
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    keys = [{job.output: job.key for job in workbook_jobs(r, History(), dt.date(2026, 1, 1), "https://x", when)}
+            for r in (register, dataclasses.replace(register, provinces=renamed))]
+    assert not any(p.province.code == "04" for p in register.products)
+    assert [name for name in keys[0] if keys[0][name] != keys[1][name]] == ["data/xlsx/04-cao-bang.xlsx"]

@@ -19,7 +19,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from conftest import ROOT, valid_record, write_record
 from gitrepo import GitRegister
-from ocop.export import english, record_fields
+from ocop.export import english, json_bytes, record_fields, table_files
 from ocop.pelican_plugin import build_site
 from ocop.register import load_register
 
@@ -82,8 +82,48 @@ def test_every_export_validates_against_the_data_package(site):
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     package = read_json(site / "data" / "datapackage.json")
     names = {r["name"] for r in package["resources"]}
-    assert names == {f"{t}-{f}" for t in ("products", "certifications", "changes") for f in ("csv", "json", "jsonl", "xlsx")}
-    assert [task.stats["rows"] for task in report.tasks] == [4] * 4 + [5] * 4 + [8] * 4
+    assert names == {f"{t}-{f}" for t in ("products", "certifications", "changes") for f in ("csv", "json", "jsonl")}
+    assert [task.stats["rows"] for task in report.tasks] == [4] * 3 + [5] * 3 + [8] * 3
+
+
+def workbook_rows(data: Path, sheet: str) -> list[tuple]:
+    """The header, then the rows of *sheet* of every provincial workbook, in file order."""
+    header, rows = None, []
+    for path in sorted((data / "xlsx").glob("*.xlsx")):
+        book = openpyxl.load_workbook(path, read_only=True)
+        header, *body = book[sheet].iter_rows(values_only=True)
+        rows += body
+        book.close()
+    return [header, *rows]
+
+
+def test_json_assembled_from_rows_equals_json_dumps():
+    from ocop.export import Column, Table, serialised
+
+    rows = [{"a": "Trà \u2028 \"x\" </script>\n\t\x01 ô", "b": 1.5, "c": [], "d": ["x", 2], "e": None, "f": True,
+             "g": {"h": [{"i": []}], "j": {}}, "k": 10**20, "l": float("nan"), "m": -0.0, "n": False},
+            {"a": "", "b": 0, "c": ["only"], "d": [[1], []], "e": 1e-7, "f": False, "g": {}, "k": -3, "l": 1e300,
+             "m": "", "n": 0}]
+    table = Table("t", "", "", "", [Column(k, "any", "", "", "", "", lambda r, k=k: r[k]) for k in rows[0]], ["a"],
+                  items=rows)
+    assert table_files(table, [serialised(table, [row]) for row in rows])["t.json"] == json_bytes(rows)
+
+
+def test_one_workbook_per_provincial_unit(site):
+    names = sorted(p.name for p in (site / "data" / "xlsx").iterdir())
+    assert len(names) == 34 and "68-lam-dong.xlsx" in names and "96-ca-mau.xlsx" in names
+    book = openpyxl.load_workbook(site / "data" / "xlsx" / "96-ca-mau.xlsx", read_only=True)
+    assert [len(list(book[s].iter_rows())) for s in ("products", "certifications")] == [1, 1]  # header only
+    assert "Cà Mau" in book.properties.title
+
+
+def test_json_files_are_exactly_json_dumps_of_their_rows(site):
+    """Put together from per-product pieces, each JSON file is still json.dumps(rows, indent=1) byte for byte."""
+    for table in ("products", "certifications", "changes"):
+        raw = (site / "data" / f"{table}.json").read_bytes()
+        assert raw == json_bytes(json.loads(raw)), table
+    lines = (site / "data" / "products.jsonl").read_text(encoding="utf-8")
+    assert "\\u2028" in lines and "\u2028" not in lines  # escaped: some readers split lines there
 
 
 def test_tables_have_the_same_rows_in_every_format(site):
@@ -92,11 +132,11 @@ def test_tables_have_the_same_rows_in_every_format(site):
         from_json = read_json(data / f"{table}.json")
         lines = [json.loads(line) for line in (data / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()]
         assert lines == from_json
-        book = openpyxl.load_workbook(data / "ocop-register.xlsx", read_only=True)
-        rows = list(book[table].iter_rows(values_only=True))
-        book.close()
-        assert list(rows[0]) == list(from_json[0])
-        assert len(rows) - 1 == len(from_json)
+        if table != "changes":  # the workbooks hold products and certifications
+            rows = workbook_rows(data, table)
+            assert list(rows[0]) == list(from_json[0])
+            key = 1 if table == "products" else 2  # id, or (product_id, seq)
+            assert sorted(r[:key] for r in rows[1:]) == sorted(tuple(r.values())[:key] for r in from_json)
     products = {row["id"]: row for row in read_json(data / "products.json")}
     assert sorted(products) == [A, HONEY_NEW, NASTY_ID, FORMULA_ID]
     assert products[A]["stars"] == 5 and products[A]["certification_decided_on"] == "2025-06-26"
@@ -130,7 +170,8 @@ def test_change_table(site):
 def test_checksums_and_sizes(site):
     data = site / "data"
     sums = dict(reversed(line.split("  ")) for line in (data / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {p.name for p in data.iterdir()} - {"SHA256SUMS"}
+    assert set(sums) == {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert "xlsx/68-lam-dong.xlsx" in sums
     for name, digest in sums.items():
         assert hashlib.sha256((data / name).read_bytes()).hexdigest() == digest, name
     for resource in read_json(data / "datapackage.json")["resources"]:
@@ -148,8 +189,8 @@ def test_csv_opens_in_excel_with_vietnamese(site):
 
 
 def test_xlsx_cells_are_typed_and_text_is_never_a_formula(site):
-    book = openpyxl.load_workbook(site / "data" / "ocop-register.xlsx")
-    assert book.sheetnames == ["products", "certifications", "changes", "fields"]
+    book = openpyxl.load_workbook(site / "data" / "xlsx" / "68-lam-dong.xlsx")
+    assert book.sheetnames == ["products", "certifications", "fields"]
     sheet = book["products"]
     header = [c.value for c in sheet[1]]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
@@ -160,7 +201,8 @@ def test_xlsx_cells_are_typed_and_text_is_never_a_formula(site):
     assert rows[A][header.index("stars")].value == 5
     assert rows[A][header.index("producer_tax_code")].value == "0300588569"
     documented = {(r[0], r[1]) for r in book["fields"].iter_rows(min_row=2, values_only=True)}
-    assert ("products", "producer_tax_code") in documented and ("changes", "fields") in documented
+    assert ("products", "producer_tax_code") in documented and ("certifications", "recorded_in") in documented
+    assert sheet.freeze_panes == "B2" and sheet["A1"].font.b
 
 
 def test_every_field_has_vietnamese_and_english_titles(site):
@@ -360,7 +402,7 @@ def test_build_without_git_has_empty_history_and_valid_exports(content, tmp_path
 
 
 def test_xlsx_is_dated_from_the_last_commit(site):
-    with zipfile.ZipFile(site / "data" / "ocop-register.xlsx") as archive:
+    with zipfile.ZipFile(site / "data" / "xlsx" / "68-lam-dong.xlsx") as archive:
         assert {i.date_time for i in archive.infolist()} == {(2025, 1, 4, 2, 0, 0)}
         core = archive.read("docProps/core.xml").decode()
     assert "2025-01-04T02:00:00Z" in core
@@ -370,10 +412,10 @@ def test_readme_and_citation_describe_what_is_built(site):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for table in ("products", "certifications", "changes"):
         assert f"`data/{table}." in readme
-    for name in ("ocop-register.xlsx", "datapackage.json", "SHA256SUMS", "api/v1/index.json", "api/v1/openapi.json",
+    for name in ("xlsx/<unit>.xlsx", "datapackage.json", "SHA256SUMS", "api/v1/index.json", "api/v1/openapi.json",
                  "api/v1/products/<id>.json", "api/v1/provinces/<code>.json", "feeds/thay-doi.atom.xml"):
         assert name in readme, name
-        pattern = name.replace("<id>", "*").replace("<code>", "*")
+        pattern = name.replace("<id>", "*").replace("<code>", "*").replace("<unit>", "*")
         assert [*site.glob(pattern), *site.glob(f"data/{pattern}")], name
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["cff-version"] == "1.2.0" and citation["type"] == "dataset"
@@ -386,6 +428,7 @@ def test_readme_and_citation_describe_what_is_built(site):
 def test_open_data_page_links_every_download(site, repo):
     html = (site / "du-lieu" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<li><a href="\.\./([^"]+)">', html)
-    assert len(links) == 10 and all((site / link).is_file() for link in links), links
+    assert len(links) == 9 + 34 and all((site / link).is_file() for link in links), links
+    assert '<a href="../data/xlsx/68-lam-dong.xlsx">Lâm Đồng</a>' in html
     assert f"commit <code>{repo.repo.head.commit.hexsha[:12]}</code>" in html
     assert 'href="../du-lieu/"' in (site / "sao" / "index.html").read_text(encoding="utf-8")

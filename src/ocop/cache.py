@@ -61,11 +61,8 @@ class RecordCache:
         if content_dir is None:
             return cls(None)
         path = content_dir.resolve().parent / ".cache" / "ocop" / f"records-{code_digest()}.pickle"
-        try:
-            with path.open("rb") as handle:
-                entries, seen = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            entries, seen = {}, {}
+        loaded = read_pickle(path, None)
+        entries, seen = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else ({}, {})
         return cls(path, entries if isinstance(entries, dict) else {}, seen=seen if isinstance(seen, dict) else {})
 
     def known_digest(self, path: Path, stat) -> str | None:
@@ -97,14 +94,117 @@ class RecordCache:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
         if self.path is None or (self.used.keys() == self.entries.keys() and self.now == self.seen):
             return
+        if write_atomic(self.path, pickle.dumps((self.used, self.now), protocol=pickle.HIGHEST_PROTOCOL)):
+            remove_others(self.path, "records-*.pickle")
+
+
+def read_pickle(path: Path, default):
+    """What *path* holds, or *default* when it is missing or unreadable (a cache is never trusted blindly)."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return default
+
+
+def write_atomic(path: Path, *chunks: bytes) -> bool:
+    """Replace *path* by the *chunks* in one step (a reader never sees half a file); False if it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(chunks)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+
+
+def remove_others(path: Path, pattern: str) -> None:
+    """Remove the files beside *path* matching *pattern* other than *path* (caches of older code)."""
+    for old in path.parent.glob(pattern):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+class PieceStore:
+    """Pieces of bytes by key (a product's lines of the export files), kept between builds.
+
+    The pieces lie one after another in a ``.bin`` file, new ones appended; ``pieces-<code digest>.pickle``
+    indexes them: (bin file name, its size, {key: (offset, lengths)}), replaced atomically. Once more than half
+    the file is pieces no longer used, the used ones are copied into a fresh file. So a build after one edit
+    reads the file, appends that edit's pieces and rewrites only the index. An index naming a missing or
+    shorter file is ignored; deleting the folder is always safe.
+    """
+
+    def __init__(self, folder: Path | None, code: str):
+        self.folder, self.code, self.index = folder, code, folder / f"pieces-{code}.pickle" if folder else None
+        self.bin_name: str | None = None
+        self.data = memoryview(b"")
+        self.entries: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self.used: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self.new: dict[str, tuple[bytes, ...]] = {}
+        loaded = read_pickle(self.index, None) if self.index else None
+        if isinstance(loaded, tuple) and len(loaded) == 3 and isinstance(loaded[2], dict):
+            name, size, entries = loaded
+            try:
+                data = (folder / name).read_bytes()
+            except OSError:
+                data = b""
+            if len(data) >= size:
+                self.bin_name, self.data, self.entries = name, memoryview(data), entries
+
+    def get(self, key: str) -> tuple[memoryview, ...] | None:
+        hit = self.entries.get(key)
+        if hit is None:
+            return None
+        self.used[key] = hit
+        offset, out = hit[0], []
+        for length in hit[1]:
+            out.append(self.data[offset:offset + length])
+            offset += length
+        return tuple(out)
+
+    def put(self, key: str, pieces: tuple[bytes, ...]) -> None:
+        self.new[key] = pieces
+
+    def save(self) -> None:
+        """Append the new pieces (or copy the used ones into a fresh file) and replace the index."""
+        if self.index is None or (not self.new and self.used.keys() == self.entries.keys()):
+            return
+        live = sum(sum(lengths) for _, lengths in self.used.values())
+        entries = dict(self.used)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".records.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.used, self.now), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            for old in self.path.parent.glob("records-*.pickle"):
-                if old != self.path:
-                    old.unlink(missing_ok=True)
+            if self.bin_name is None or len(self.data) - live > live:
+                name = f"pieces-{self.code}-{os.urandom(4).hex()}.bin"
+                chunks = [self.data[o:o + sum(lengths)] for o, lengths in self.used.values()]
+                offset = 0
+                for key, (o, lengths) in self.used.items():
+                    entries[key] = (offset, lengths)
+                    offset += sum(lengths)
+                for key, pieces in self.new.items():
+                    entries[key] = (offset, tuple(map(len, pieces)))
+                    offset += sum(map(len, pieces))
+                    chunks.extend(pieces)
+                if not write_atomic(self.folder / name, *chunks):
+                    return
+            else:
+                name = self.bin_name
+                blob = b"".join(piece for pieces in self.new.values() for piece in pieces)
+                fd = os.open(self.folder / name, os.O_WRONLY | os.O_APPEND)
+                try:  # one appending write: another build appending at the same time cannot come in between
+                    written = os.write(fd, blob)
+                    offset = os.lseek(fd, 0, os.SEEK_CUR)
+                finally:
+                    os.close(fd)
+                if written != len(blob):
+                    return
+                start = offset - len(blob)
+                for key, pieces in self.new.items():
+                    entries[key] = (start, tuple(map(len, pieces)))
+                    start += sum(map(len, pieces))
         except OSError:
-            pass
+            return
+        if write_atomic(self.index, pickle.dumps((name, offset, entries), protocol=pickle.HIGHEST_PROTOCOL)):
+            remove_others(self.index, "pieces-*.pickle")
+            remove_others(self.folder / name, "pieces-*.bin")

@@ -5,26 +5,62 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from . import api, export, feed, redirects, release
+from .cache import PieceStore, code_digest
 from .history import History
 from .output import Job
 from .register import Register
 
 
-def open_data_jobs(register: Register, history: History, today: dt.date,
-                   site_url: str) -> tuple[str, Callable[[], dict[str, bytes]], list[Job]]:
-    """(key of the data/ exports, the function making them all, and the jobs of every other file)."""
+@dataclass
+class OpenData:
+    """The data/ tables (made together by *data*, given the output folder, skipped together while *key* holds),
+    one workbook job per provincial unit, and the jobs of every other file."""
+
+    key: str
+    data: Callable[[Path], dict[str, bytes]]
+    workbooks: list[Job]
+    jobs: list[Job]
+
+
+def workbook_jobs(register: Register, history: History, today: dt.date, site_url: str,
+                  when: dt.datetime) -> list[Job]:
+    """data/xlsx/<unit>.xlsx for every provincial unit, keyed by the unit, its products, their history and the
+    build's day, address and timestamp: an edit makes its unit's workbook again, no other."""
+    sheets = export.tables(register, history, today, site_url)[:2]
+    by_province: dict[str, list] = {p.code: [] for p in register.provinces}
+    for product in register.products:
+        by_province[product.province.code].append(product)
+    jobs = []
+    for province in register.provinces:
+        products = by_province[province.code]
+        key = hashlib.sha1("".join(p.digest + history.digest_of(p.id) for p in products).encode()
+                           + f"|{province!r}|{today}|{site_url}|{when.isoformat()}".encode()).hexdigest()
+        jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products:
+                        export.xlsx_bytes(sheets, products, province, when, today)))
+    return jobs
+
+
+def open_data_jobs(register: Register, history: History, today: dt.date, site_url: str,
+                   cache: Path | None = None) -> OpenData:
+    """Every file beyond the HTML pages; each product's pieces of the data/ tables are kept in *cache* (a folder)."""
     site_url = site_url.rstrip("/")
     when = release.timestamp(history.head_date, today)
     moved = redirects.redirect_map(register, history)
     removed = redirects.removed_records(register, history, moved)
     everything = hashlib.sha256("".join(p.digest for p in register.products).encode()
                                 + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
+    workbooks = workbook_jobs(register, history, today, site_url, when)
 
-    def data() -> dict[str, bytes]:
-        return export.data_files(register, history, today, site_url, when)
+    def data(root: Path) -> dict[str, bytes]:
+        """The tables; SHA256SUMS lists the workbooks as already written under *root*."""
+        written = {job.output.removeprefix("data/"): (root / job.output).read_bytes() for job in workbooks}
+        return export.data_files(register, history, today, site_url, when,
+                                 PieceStore(cache, code_digest(everything=True)), written)
 
     names = {p.id: p.name for p in register.products}
     jobs = [
@@ -49,4 +85,5 @@ def open_data_jobs(register: Register, history: History, today: dt.date,
     for item in removed:
         jobs.append(Job(f"san-pham/{item.id}/index.html", None,
                         lambda item=item: redirects.removed_page(item).encode("utf-8")))
-    return everything, data, jobs
+    data_key = hashlib.sha256(f"{everything}|{when.isoformat()}".encode()).hexdigest()
+    return OpenData(data_key, data, workbooks, jobs)

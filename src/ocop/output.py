@@ -78,8 +78,10 @@ class Output:
         """True if *root* is missing, empty, or was written by a build of ours."""
         return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
 
-    def run(self, jobs: list[Job], stage: str = "", workers: int | None = None) -> None:
-        """Make and write every job that needs it, on *workers* processes (default: every core)."""
+    def run(self, jobs: list[Job], stage: str = "", workers: int | None = None,
+            parallel_from: int = PARALLEL_FROM) -> None:
+        """Make and write every job that needs it, on *workers* processes (default: every core) once there are
+        *parallel_from* of them (fewer for heavy jobs)."""
         todo = []
         for job in jobs:
             if job.key is not None and self.previous.get(job.output) == job.key and (self.root / job.output).exists():
@@ -90,7 +92,7 @@ class Output:
         workers = workers or os.cpu_count() or 1
         global _JOBS, _ROOT
         _JOBS, _ROOT = todo, self.root
-        if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(todo) >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
             size = -(-len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -106,8 +108,10 @@ class Output:
         _JOBS = []
 
     def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> None:
-        """Files made together by one computation (the data exports): skipped together when *key* is unchanged."""
-        before = {name: k for name, k in self.previous.items() if name.startswith(folder + "/")}
+        """Files made together by one computation (the data exports): skipped together when *key* is unchanged.
+        Files under *folder* that jobs of this build already made are not the bundle's."""
+        before = {name: k for name, k in self.previous.items()
+                  if name.startswith(folder + "/") and name not in self.done}
         if before and all(k == key and (self.root / name).exists() for name, k in before.items()):
             self.done.update(before)
             self.stats.skipped += len(before)

@@ -91,10 +91,12 @@ class OcopGenerator(Generator):
         with stage("Mã QR, tin Atom, lịch"):
             output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
         with stage("API"):
-            key, make_data, jobs = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url)
-            output.run(jobs, "API, chuyển hướng")
+            opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url,
+                                             Path(self.path).resolve().parent / ".cache" / "ocop")
+            output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
-            output.run_bundle("data", key, make_data)
+            output.run(opened.workbooks, "XLSX", parallel_from=2)
+            output.run_bundle("data", opened.key, lambda: opened.data(output.root))
         with stage("Chỉ mục tìm kiếm"):
             output.run_bundle("search", digest_of(self.register.products), lambda: search.index_files(
                 search.register_entries(self.register.products, self.register.provinces, self.today),
