@@ -1,11 +1,13 @@
 """Client-side search: Vietnamese search terms, one lunr.py index cut into term-range shards, a result store.
 
 Every product becomes an ``Entry`` (texts per field, what a result shows, its facet values). Its texts become
-folded terms (``terms()``); lunr.py's Builder weighs every term in every field of every document (BM25,
-field boosts). ``write_index`` writes under ``search/`` of the site:
+folded terms (``terms()``), worked out once per distinct field text; ``_postings`` weighs every term in
+every field of every document as lunr.py's Builder does (BM25, field boosts, same floating-point steps), without
+building lunr's own structures: ``tests/test_search.py`` checks the shards equal the stock Builder's index.
+``write_index`` writes under ``search/`` of the site:
 
 * ``s/<hash>.json`` — shards: the sorted terms cut into ranges of about 6 KB; for each term and field, the
-  documents (as gaps) and lunr.py's weights, and for words written several ways (ca: cá, cà, ca) which
+  documents (as gaps) and their weights, and for words written several ways (ca: cá, cà, ca) which
   spellings each document uses (bit masks over the spellings listed in "s"). ``decode_terms`` turns any
   terms of a shard back into lunr.js 2.3.9's serialisation, which ``lunr.Index.load`` reads;
 * ``r/<hash>.json`` — the result store: link, name, producer, province label; ``STORE_CHUNK`` per file;
@@ -25,10 +27,11 @@ import functools
 import gzip
 import hashlib
 import json
+import math
 import re
 import shutil
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -199,153 +202,134 @@ def _utf16(text: str) -> bytes:
     return text.encode("utf-16-be")
 
 
-class _TermBuilder(Builder):
-    """lunr.py's Builder for documents whose fields are ready-made lists of terms.
+@dataclass(eq=False)
+class _FieldTerms:
+    """The terms of one field's texts, worked out once for all documents with the same texts.
 
-    ``Builder.add`` would run lunr's tokenizer over each list again, deep-copying an empty metadata dict for
-    every word (most of the indexing time at 20,000 products). This ``add`` records the same term
-    frequencies, field lengths and postings directly; weights (BM25), field boosts and serialisation stay
-    lunr.py's own code. ``tests/test_search.py`` checks the index equals the stock builder's.
+    ``shapes``: per distinct term, (term, (frequency, field length, spellings used)); the inner tuple is
+    shared by every document with these texts, so the postings keep a reference rather than a copy.
     """
 
-    def add(self, doc, attributes=None):
-        doc_ref = str(doc[self._ref])
-        self._documents[doc_ref] = attributes or {}
-        self.document_count += 1
-        for field_name in self._fields:
-            words = doc[field_name]
-            field_ref = f"{field_name}/{doc_ref}"
-            frequencies: dict[str, int] = defaultdict(int)
-            self.field_term_frequencies[field_ref] = frequencies
-            self.field_lengths[field_ref] = len(words)
-            for term in words:
-                frequencies[term] += 1
-                posting = self.inverted_index.get(term)
-                if posting is None:
-                    posting = {name: {} for name in self._fields}
-                    posting["_index"] = self.term_index
-                    self.term_index += 1
-                    self.inverted_index[term] = posting
-                posting[field_name].setdefault(doc_ref, {})
-
-    def weights(self) -> tuple[list[str], dict[str, dict], dict[str, list]]:
-        """Fields, inverted index and field vectors ([term index, weight, ...]) as ``build()`` makes them.
-
-        ``build()`` would also make a token set and an Index for querying in Python, which we never do.
-        """
-        self._calculate_average_field_lengths()
-        self._create_field_vectors()
-        return list(self._fields), self.inverted_index, {ref: v.serialize() for ref, v in self.field_vectors.items()}
+    folded: tuple[str, ...]  # folded terms in order, what lunr indexes
+    spelled: tuple[tuple[tuple[str, str], int], ...]  # (folded, spelling) -> occurrences
+    shapes: tuple[tuple[str, tuple[int, int, tuple[str, ...]]], ...]
 
 
-def _builder(cls=_TermBuilder) -> Builder:
-    builder = cls()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("ref")
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost)
-    return builder
+@functools.lru_cache(maxsize=1 << 16)
+def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
+    """Terms of a field's texts (cached: place, group and producer texts repeat across products)."""
+    pairs = [pair for text in texts if text for pair in _index_terms(text)]
+    spelled: dict[tuple[str, str], int] = {}
+    words: dict[str, dict[str, None]] = {}
+    for folded, word in pairs:
+        spelled[(folded, word)] = spelled.get((folded, word), 0) + 1
+        words.setdefault(folded, {})[word] = None
+    frequencies = Counter(f for f, _ in pairs)
+    return _FieldTerms(tuple(f for f, _ in pairs), tuple(spelled.items()),
+                       tuple((f, (frequencies[f], len(pairs), tuple(ws))) for f, ws in words.items()))
 
 
 @dataclass
 class Indexed:
-    """What goes into the index: folded terms per document and field, and how each folded word is spelled."""
+    """What goes into the index: the terms of every document's fields and how each folded word is spelled."""
 
-    fields: list[dict[str, tuple[str, ...]]]  # per document (ref = position): field -> folded terms, for lunr
+    fields: list[tuple[_FieldTerms, ...]]  # per document (ref = position): terms per field, in FIELDS order
     spellings: dict[str, list[str]]  # folded word -> its spellings, most used first, when any differs from it
-    used: dict[tuple[int, str, str], int]  # (ref, field, folded word) -> bit mask of spellings used there
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _field_terms(texts: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """Terms of a field's texts: the folded ones (for lunr) and the (folded, spelled) pairs."""
-    pairs = tuple(pair for text in texts if text for pair in _index_terms(text))
-    return tuple(f for f, _ in pairs), pairs
 
 
 def index_documents(entries: list[Entry]) -> Indexed:
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
-    per_doc: list[dict[str, tuple[str, ...]]] = []
-    pairs_of: list[list[tuple[tuple[str, str], ...]]] = []
+    per_doc = [tuple(_field_terms(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
+    uses: dict[_FieldTerms, int] = defaultdict(int)  # by identity: the cache hands out one object per texts
+    for fields in per_doc:
+        for terms_ in fields:
+            uses[terms_] += 1
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for entry in entries:
-        fields, pairs = {}, []
-        for name in names:
-            folded, found = _field_terms(tuple(entry.texts.get(name, ())))
-            fields[name] = folded
-            pairs.append(found)
-            for pair in found:
-                counts[pair] += 1
-        per_doc.append(fields)
-        pairs_of.append(pairs)
+    for terms_, n in uses.items():
+        for pair, occurrences in terms_.spelled:
+            counts[pair] += n * occurrences
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
         by_folded[folded].append(word)
     spellings = {f: sorted(ws, key=lambda w: (-counts[(f, w)], _utf16(w)))[:MAX_SPELLINGS]
                  for f, ws in by_folded.items() if len(ws) > 1 or ws[0] != f}
-    positions = {f: {w: i for i, w in enumerate(ws)} for f, ws in spellings.items() if len(ws) > 1}
-    used: dict[tuple[int, str, str], int] = {}
-    for ref, pairs in enumerate(pairs_of):
-        for name, found in zip(names, pairs):
-            for folded, word in found:
-                where = positions.get(folded)
-                if where is not None and word in where:
-                    key = (ref, name, folded)
-                    used[key] = used.get(key, 0) | 1 << where[word]
-    return Indexed(per_doc, spellings, used)
+    return Indexed(per_doc, spellings)
 
 
-def build_lunr(entries: list[Entry], builder_class=_TermBuilder) -> dict:
-    """One lunr.py index of *entries* (document ref = position in *entries*), serialised (lunr.js 2.3.9).
+def build_lunr(entries: list[Entry]) -> dict:
+    """The stock lunr.py index of *entries* (document ref = position), serialised: the reference for the tests.
 
     Fields get our folded terms as ready-made lists; lunr's pipelines are emptied, so no stop-word filter,
-    stemmer or trimmer ever touches a Vietnamese syllable.
+    stemmer or trimmer ever touches a Vietnamese syllable. The site's index (``_postings``) weighs terms
+    itself, without lunr.py's Builder; ``tests/test_search.py`` checks both agree.
     """
-    return _serialised(index_documents(entries).fields, builder_class)
-
-
-def _serialised(per_doc: list[dict[str, list[str]]], builder_class=_TermBuilder) -> dict:
-    builder = _builder(builder_class)
-    for ref, fields in enumerate(per_doc):
-        builder.add({"ref": str(ref), **fields})
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("ref")
+    for name, boost in FIELDS.items():
+        builder.field(name, boost=boost)
+    for ref, fields in enumerate(index_documents(entries).fields):
+        builder.add({"ref": str(ref), **{name: list(terms_.folded) for name, terms_ in zip(FIELDS, fields)}})
     return builder.build().serialize()
 
 
-def _postings(fields: list[str], inverted_index: dict[str, dict], field_vectors: dict[str, list],
-              indexed: Indexed) -> dict[str, list[list]]:
-    """term -> [[field number, [ref deltas], [weights x 1000], [spelling masks]?], ...] from lunr.py's index.
+# lunr.py 0.8.0's BM25 parameters (Builder._k1, Builder._b).
+_K1, _B = 1.2, 0.75
 
-    The masks (which of the term's spellings each document uses) are there only for terms spelled several ways.
+
+def _postings(indexed: Indexed) -> dict[str, list[list]]:
+    """term -> [[field number, [ref deltas], [weights x 1000], [spelling masks]?], ...].
+
+    The weights are lunr.py's (``Builder._create_field_vectors``: BM25 with field boosts, rounded to three
+    decimals), worked out with the same floating-point operations in the same order. A term's document
+    frequency counts every field it occurs in, as lunr's ``idf`` does. The masks (which of the term's
+    spellings each document uses) are there only for terms spelled several ways.
     """
-    number = {name: i for i, name in enumerate(fields)}
-    # Per field, term index -> [refs], [weights x 1000]; field vectors come in document order.
-    by_field: list[dict[int, tuple[list[int], list[int]]]] = [{} for _ in fields]
-    for field_ref, vector in field_vectors.items():
-        name, ref = field_ref.split("/", 1)
-        column, ref = by_field[number[name]], int(ref)
-        for k in range(0, len(vector), 2):
-            entry = column.get(vector[k])
-            if entry is None:
-                column[vector[k]] = entry = ([], [])
-            entry[0].append(ref)
-            entry[1].append(int(vector[k + 1] * 1000 + 0.5))  # lunr.py rounded weights to 3 decimals
-    out = {}
-    for term, posting in inverted_index.items():
-        index = posting["_index"]
-        several = len(indexed.spellings.get(term, ())) > 1
+    boosts = list(FIELDS.values())
+    count = len(indexed.fields)
+    # Per field, term -> ([refs], [shapes]) in document order.
+    columns: list[dict[str, tuple[list[int], list[tuple]]]] = [{} for _ in boosts]
+    lengths = [0] * len(boosts)
+    for ref, fields in enumerate(indexed.fields):
+        for number, terms_ in enumerate(fields):
+            column = columns[number]
+            lengths[number] += len(terms_.folded)
+            for term, shape in terms_.shapes:
+                entry = column.get(term)
+                if entry is None:
+                    column[term] = entry = ([], [])
+                entry[0].append(ref)
+                entry[1].append(shape)
+    averages = [total / count if count else 0 for total in lengths]
+    frequency: dict[str, int] = defaultdict(int)
+    for column in columns:
+        for term, (refs, _) in column.items():
+            frequency[term] += len(refs)
+
+    @functools.cache
+    def weight(number: int, documents: int, tf: int, length: int) -> int:
+        x = (count - documents + 0.5) / (documents + 0.5)
+        idf = math.log(1 + abs(x))
+        score = idf * ((_K1 + 1) * tf) / (_K1 * (1 - _B + _B * (length / averages[number])) + tf)
+        score *= boosts[number]
+        return int(round(score, 3) * 1000 + 0.5)
+
+    out: dict[str, list[list]] = {}
+    for term, documents in frequency.items():
+        written = indexed.spellings.get(term, ())
+        where = {w: i for i, w in enumerate(written)} if len(written) > 1 else None
         rows = []
-        for field_number, column in enumerate(by_field):
-            entry = column.get(index)
+        for number, column in enumerate(columns):
+            entry = column.get(term)
             if entry is None:
                 continue
-            refs, weights = entry
+            refs, shapes = entry
             deltas = [refs[0]] + [b - a for a, b in zip(refs, refs[1:])]
-            row = [field_number, deltas, weights]
-            if several:
-                name = fields[field_number]
-                row.append([indexed.used[(ref, name, term)] for ref in refs])
+            row = [number, deltas, [weight(number, documents, tf, length) for tf, length, _ in shapes]]
+            if where is not None:
+                row.append([sum(1 << where[w] for w in words if w in where) for _, _, words in shapes])
             rows.append(row)
         out[term] = rows
     return out
@@ -431,14 +415,8 @@ def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, by
     files: dict[str, bytes] = {}
     entries = sorted(entries, key=lambda e: e.order or (e.key,))
     indexed = index_documents(entries)
-    builder = _builder()
-    for ref, document in enumerate(indexed.fields):
-        builder.add({"ref": str(ref), **document})
-    if entries:
-        fields, inverted_index, field_vectors = builder.weights()
-    else:  # an empty register: lunr.py cannot average field lengths over no documents
-        fields, inverted_index, field_vectors = list(FIELDS), {}, {}
-    postings = _postings(fields, inverted_index, field_vectors, indexed)
+    fields = list(FIELDS)
+    postings = _postings(indexed)
     total, total_gz = 0, 0
     shard_rows = []
     for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
