@@ -5,6 +5,7 @@ import gzip
 import json
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,44 @@ def test_terms_vectors(text, expected):
 def test_no_stop_words_stemmer_or_trimmer():
     words = "an me do my may in to no so i a tây sấy máy Đồng Đặc Đức Phổ hà"
     assert search.tokens(words) == fold(words).split()
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+
+
+def _reference_pieces(text: str) -> list[str]:
+    """The rule for words, scanned character by character (what search.py did before it used a regex)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        j = i
+        while True:
+            while j < n and _is_word_char(text[j]):
+                j += 1
+            if j + 1 < n and text[j] in "/.-" and _is_word_char(text[j + 1]):
+                j += 1
+                continue
+            break
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def test_word_characters_are_letters_digits_and_nonspacing_marks():
+    for start in range(0, 0x110000, 0x1000):
+        chars = [chr(c) for c in range(start, start + 0x1000) if not 0xD800 <= c < 0xE000]
+        assert search._pieces(" ".join(chars)) == [ch for ch in chars if _is_word_char(ch)], hex(start)
+
+
+def test_pieces_equal_the_character_scan():
+    rng = random.Random(5)
+    alphabet = "aZđ9ắ\u0301\u0323\u0670_/.- +,\u00a0\u2013\u0660\u00bd\u2160"  # marks, '_', dashes, other digits
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert search._pieces(text) == _reference_pieces(text), text
 
 
 def test_decision_numbers_are_indexed_whole_and_in_parts():

@@ -33,7 +33,7 @@ import math
 import re
 import shutil
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -59,7 +59,8 @@ UNKNOWN = "chua-ro"
 
 _fold = functools.lru_cache(maxsize=1 << 17)(fold)
 _PHONE_RUN = re.compile(r"\+?[0-9]+(?:[ .\-][0-9]+)*")
-_CONNECTORS = "/.-"
+_CONNECTOR = re.compile(r"[/.\-]")
+_DOT_OR_DASH = re.compile(r"[.\-]")
 
 
 # --- Text -------------------------------------------------------------------------------------------------
@@ -76,28 +77,20 @@ def _join_phone(match: re.Match) -> str:
     return raw
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+@functools.lru_cache(maxsize=64)
+def _piece_pattern(marks: str) -> re.Pattern:
+    """Regex of a word in a text without '_': a run of letters and digits (re's ``\\w``, which is
+    ``str.isalnum`` and '_') and of the nonspacing *marks*; '/', '.' or '-' between two runs joins them."""
+    return re.compile(f"[\\w{marks}]+(?:[/.\\-][\\w{marks}]+)*")
+
+
+_NOT_WORD_OR_ASCII = re.compile(r"[^\w\x00-\x7f]")  # where nonspacing marks (category Mn) can be
 
 
 def _pieces(text: str) -> list[str]:
     """Words of *text*: runs of letters, digits and marks; '/', '.', '-' between two such runs join them."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        if not _is_word_char(text[i]):
-            i += 1
-            continue
-        j = i
-        while True:
-            while j < n and _is_word_char(text[j]):
-                j += 1
-            if j + 1 < n and text[j] in _CONNECTORS and _is_word_char(text[j + 1]):
-                j += 1
-                continue
-            break
-        out.append(text[i:j])
-        i = j
-    return out
+    marks = {ch for ch in _NOT_WORD_OR_ASCII.findall(text) if unicodedata.category(ch) == "Mn"}
+    return _piece_pattern("".join(sorted(marks))).findall(text.replace("_", " "))
 
 
 def terms(text: str) -> list[tuple[str, str]]:
@@ -110,7 +103,7 @@ def terms(text: str) -> list[tuple[str, str]]:
     lowered = _PHONE_RUN.sub(_join_phone, nfc(text).lower())
     out = []
     for piece in _pieces(lowered):
-        parts = [piece] if "/" in piece else re.split(r"[.\-]", piece)
+        parts = [piece] if "/" in piece else _DOT_OR_DASH.split(piece)
         for part in parts:
             folded = _fold(part)
             if folded:
@@ -130,7 +123,7 @@ def _index_terms(text: str) -> tuple[tuple[str, str], ...]:
     for folded, exact in terms(text):
         out.append((folded, exact))
         if "/" in folded:
-            out.extend((f, e) for f, e in zip(re.split(r"[/.\-]", folded), re.split(r"[/.\-]", exact)) if f)
+            out.extend((f, e) for f, e in zip(_CONNECTOR.split(folded), _CONNECTOR.split(exact)) if f)
     return tuple(out)
 
 
@@ -208,12 +201,11 @@ def _utf16(text: str) -> bytes:
 class _FieldTerms:
     """The terms of one field's texts, worked out once for all documents with the same texts.
 
-    ``shapes``: per distinct term, (term, (frequency, field length, spellings used)); the inner tuple is
-    shared by every document with these texts, so the postings keep a reference rather than a copy.
+    ``shapes``: per distinct term, (term, (frequency, field length, its spellings as they occur)); the inner
+    tuple is shared by every document with these texts, so the postings keep a reference, not a copy.
     """
 
     folded: tuple[str, ...]  # folded terms in order, what lunr indexes
-    spelled: tuple[tuple[tuple[str, str], int], ...]  # (folded, spelling) -> occurrences
     shapes: tuple[tuple[str, tuple[int, int, tuple[str, ...]]], ...]
 
 
@@ -221,14 +213,15 @@ class _FieldTerms:
 def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
     """Terms of a field's texts (cached: place, group and producer texts repeat across products)."""
     pairs = [pair for text in texts if text for pair in _index_terms(text)]
-    spelled: dict[tuple[str, str], int] = {}
-    words: dict[str, dict[str, None]] = {}
+    spelled: dict[str, list[str]] = {}
     for folded, word in pairs:
-        spelled[(folded, word)] = spelled.get((folded, word), 0) + 1
-        words.setdefault(folded, {})[word] = None
-    frequencies = Counter(f for f, _ in pairs)
-    return _FieldTerms(tuple(f for f, _ in pairs), tuple(spelled.items()),
-                       tuple((f, (frequencies[f], len(pairs), tuple(ws))) for f, ws in words.items()))
+        if folded in spelled:
+            spelled[folded].append(word)
+        else:
+            spelled[folded] = [word]
+    length = len(pairs)
+    return _FieldTerms(tuple(f for f, _ in pairs),
+                       tuple((f, (len(words), length, tuple(words))) for f, words in spelled.items()))
 
 
 @dataclass
@@ -249,8 +242,9 @@ def index_documents(entries: list[Entry]) -> Indexed:
             uses[terms_] += 1
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for terms_, n in uses.items():
-        for pair, occurrences in terms_.spelled:
-            counts[pair] += n * occurrences
+        for folded, (_, _, words) in terms_.shapes:
+            for word in words:
+                counts[(folded, word)] += n
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
         by_folded[folded].append(word)
@@ -275,6 +269,15 @@ def build_lunr(entries: list[Entry]) -> dict:
     for ref, fields in enumerate(index_documents(entries).fields):
         builder.add({"ref": str(ref), **{name: list(terms_.folded) for name, terms_ in zip(FIELDS, fields)}})
     return builder.build().serialize()
+
+
+def _mask(words: tuple[str, ...], where: dict[str, int]) -> int:
+    """Bit mask of the spellings *words* among the listed ones (their positions in *where*)."""
+    mask = 0
+    for word in words:
+        if word in where:
+            mask |= 1 << where[word]
+    return mask
 
 
 # lunr.py 0.8.0's BM25 parameters (Builder._k1, Builder._b).
@@ -331,7 +334,7 @@ def _postings(indexed: Indexed) -> dict[str, list[list]]:
             deltas = [refs[0]] + [b - a for a, b in zip(refs, refs[1:])]
             row = [number, deltas, [weight(number, documents, tf, length) for tf, length, _ in shapes]]
             if where is not None:
-                row.append([sum(1 << where[w] for w in words if w in where) for _, _, words in shapes])
+                row.append([_mask(words, where) for _, _, words in shapes])
             rows.append(row)
         out[term] = rows
     return out
