@@ -179,6 +179,7 @@ def _assert_shards_are_lunr_index(out: Path, entries: list) -> None:
     for number, (first, name, gz) in enumerate(manifest["shards"]):
         raw = (out / "s" / f"{name}.json").read_bytes()
         assert gz == len(gzip.compress(raw, 6))
+        assert raw.decode("utf-8") == search._dumps(json.loads(raw))  # assembled from parts: still plain JSON
         decoded = search.decode_shard(json.loads(raw))
         assert decoded["version"] == "2.3.9"
         field_vectors = dict(decoded["fieldVectors"])

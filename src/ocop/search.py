@@ -340,29 +340,32 @@ def _postings(indexed: Indexed) -> dict[str, list[list]]:
     return out
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact JSON, UTF-8 kept
 
 
 def _shards(postings: dict[str, list[list]], fields: list[str], spellings: dict[str, list[str]],
-            target: int) -> list[tuple[str, dict]]:
-    """Cut the terms, in order, into shards of about *target* bytes: [(first term, shard)].
+            target: int) -> list[tuple[str, str]]:
+    """Cut the terms, in order, into shards of about *target* bytes: [(first term, shard as JSON)].
 
     A shard: "t" its terms in JavaScript order, "p" their postings, "s" the spellings of those spelled with
-    diacritics or several ways, "f" the fields, "v" the lunr.js version.
+    diacritics or several ways, "f" the fields, "v" the lunr.js version. Each term's postings are encoded
+    once, both to measure them and to write them.
     """
-    order = sorted(postings, key=_utf16)
     shards, current, size = [], [], 0
-    for term in order:
+    encoded = {}
+    for term in sorted(postings, key=_utf16):
         if current and size >= target:
             shards.append(current)
             current, size = [], 0
         current.append(term)
-        size += len(_dumps(postings[term])) + len(term) + 4
+        encoded[term] = text = _dumps(postings[term])
+        size += len(text) + len(term) + 4
     if current:
         shards.append(current)
-    return [(words[0], {"v": LUNR_JS_VERSION, "f": fields, "t": words, "p": [postings[w] for w in words],
-                        "s": {w: spellings[w] for w in words if w in spellings}}) for words in shards]
+    head = f'{{"v":{_dumps(LUNR_JS_VERSION)},"f":{_dumps(fields)},"t":'
+    return [(words[0], f'{head}{_dumps(words)},"p":[{",".join(encoded[w] for w in words)}],'
+                       f'"s":{_dumps({w: spellings[w] for w in words if w in spellings})}}}')
+            for words in shards]
 
 
 def decode_terms(shard: dict, positions: Iterable[int] | None = None) -> dict:
@@ -442,7 +445,7 @@ def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, by
     total, total_gz = 0, 0
     shard_rows = []
     for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
-        name, size, gz = _hashed(files, "s", _dumps(shard))
+        name, size, gz = _hashed(files, "s", shard)
         shard_rows.append([first, name, gz])
         total, total_gz = total + size, total_gz + gz
     store_files = []
