@@ -33,8 +33,9 @@ import math
 import re
 import shutil
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
@@ -205,14 +206,14 @@ class _FieldTerms:
     tuple is shared by every document with these texts, so the postings keep a reference, not a copy.
     """
 
-    folded: tuple[str, ...]  # folded terms in order, what lunr indexes
+    pairs: tuple[tuple[str, str], ...]  # (folded, spelled) of every term in order; lunr indexes the folded
     shapes: tuple[tuple[str, tuple[int, int, tuple[str, ...]]], ...]
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
     """Terms of a field's texts (cached: place, group and producer texts repeat across products)."""
-    pairs = [pair for text in texts if text for pair in _index_terms(text)]
+    pairs = tuple(pair for text in texts if text for pair in _index_terms(text))
     spelled: dict[str, list[str]] = {}
     for folded, word in pairs:
         if folded in spelled:
@@ -220,8 +221,7 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
         else:
             spelled[folded] = [word]
     length = len(pairs)
-    return _FieldTerms(tuple(f for f, _ in pairs),
-                       tuple((f, (len(words), length, tuple(words))) for f, words in spelled.items()))
+    return _FieldTerms(pairs, tuple((f, (len(words), length, tuple(words))) for f, words in spelled.items()))
 
 
 @dataclass
@@ -236,15 +236,7 @@ def index_documents(entries: list[Entry]) -> Indexed:
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
     per_doc = [tuple(_field_terms(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
-    uses: dict[_FieldTerms, int] = defaultdict(int)  # by identity: the cache hands out one object per texts
-    for fields in per_doc:
-        for terms_ in fields:
-            uses[terms_] += 1
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for terms_, n in uses.items():
-        for folded, (_, _, words) in terms_.shapes:
-            for word in words:
-                counts[(folded, word)] += n
+    counts = Counter(chain.from_iterable(terms_.pairs for fields in per_doc for terms_ in fields))
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
         by_folded[folded].append(word)
@@ -267,7 +259,7 @@ def build_lunr(entries: list[Entry]) -> dict:
     for name, boost in FIELDS.items():
         builder.field(name, boost=boost)
     for ref, fields in enumerate(index_documents(entries).fields):
-        builder.add({"ref": str(ref), **{name: list(terms_.folded) for name, terms_ in zip(FIELDS, fields)}})
+        builder.add({"ref": str(ref), **{name: [f for f, _ in terms_.pairs] for name, terms_ in zip(FIELDS, fields)}})
     return builder.build().serialize()
 
 
@@ -300,7 +292,7 @@ def _postings(indexed: Indexed) -> dict[str, list[list]]:
     for ref, fields in enumerate(indexed.fields):
         for number, terms_ in enumerate(fields):
             column = columns[number]
-            lengths[number] += len(terms_.folded)
+            lengths[number] += len(terms_.pairs)
             for term, shape in terms_.shapes:
                 entry = column.get(term)
                 if entry is None:
