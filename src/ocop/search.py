@@ -60,6 +60,7 @@ UNKNOWN = "chua-ro"
 
 _fold = functools.lru_cache(maxsize=1 << 17)(fold)
 _PHONE_RUN = re.compile(r"\+?[0-9]+(?:[ .\-][0-9]+)*")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 _CONNECTOR = re.compile(r"[/.\-]")
 _DOT_OR_DASH = re.compile(r"[.\-]")
 
@@ -69,7 +70,7 @@ _DOT_OR_DASH = re.compile(r"[.\-]")
 def _join_phone(match: re.Match) -> str:
     """'0912 345 678', '091-234-5678', '+84 912 345 678' -> '0912345678'; other numbers unchanged."""
     raw = match.group(0)
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = _NOT_DIGIT.sub("", raw)
     if raw.startswith("+") and digits.startswith("84"):
         digits = "0" + digits[2:]
     separated = raw.startswith("+") or any(ch in " .-" for ch in raw)
@@ -213,7 +214,7 @@ class _FieldTerms:
 @functools.lru_cache(maxsize=1 << 16)
 def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
     """Terms of a field's texts (cached: place, group and producer texts repeat across products)."""
-    pairs = tuple(pair for text in texts if text for pair in _index_terms(text))
+    pairs = tuple(chain.from_iterable(_index_terms(text) for text in texts if text))
     spelled: dict[str, list[str]] = {}
     for folded, word in pairs:
         if folded in spelled:
