@@ -3,11 +3,12 @@
 import datetime as dt
 import gzip
 import json
+import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
-from lunr.builder import Builder
 from lunr.index import Index
 from lunr.query import Query
 
@@ -33,6 +34,44 @@ def test_terms_vectors(text, expected):
 def test_no_stop_words_stemmer_or_trimmer():
     words = "an me do my may in to no so i a tây sấy máy Đồng Đặc Đức Phổ hà"
     assert search.tokens(words) == fold(words).split()
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+
+
+def _reference_pieces(text: str) -> list[str]:
+    """The rule for words, scanned character by character (what search.py did before it used a regex)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        j = i
+        while True:
+            while j < n and _is_word_char(text[j]):
+                j += 1
+            if j + 1 < n and text[j] in "/.-" and _is_word_char(text[j + 1]):
+                j += 1
+                continue
+            break
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def test_word_characters_are_letters_digits_and_nonspacing_marks():
+    for start in range(0, 0x110000, 0x1000):
+        chars = [chr(c) for c in range(start, start + 0x1000) if not 0xD800 <= c < 0xE000]
+        assert search._pieces(" ".join(chars)) == [ch for ch in chars if _is_word_char(ch)], hex(start)
+
+
+def test_pieces_equal_the_character_scan():
+    rng = random.Random(5)
+    alphabet = "aZđ9ắ\u0301\u0323\u0670_/.- +,\u00a0\u2013\u0660\u00bd\u2160"  # marks, '_', dashes, other digits
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert search._pieces(text) == _reference_pieces(text), text
 
 
 def test_decision_numbers_are_indexed_whole_and_in_parts():
@@ -130,23 +169,20 @@ def test_index_keeps_vietnamese_terms(case_index):
     assert not {"ng", "c", "ph", "h"} & terms  # what lunr.js's trimmer leaves of Đồng, Đặc, Phổ, hà
 
 
-def test_term_builder_equals_lunr_builder():
-    entries = case_entries()
-    assert search.build_lunr(entries) == search.build_lunr(entries, Builder)
-
-
-def test_shards_are_lunr_index_losslessly_split(case_index):
-    manifest, _ = _load(case_index)
-    entries = sorted(case_entries(), key=lambda e: e.key)
-    whole = search.build_lunr(entries)
+def _assert_shards_are_lunr_index(out: Path, entries: list) -> None:
+    """The shards in *out*, decoded, are the stock lunr.py index of *entries* losslessly split."""
+    manifest, _ = _load(out)
+    whole = search.build_lunr(sorted(entries, key=lambda e: e.order or (e.key,)))
     postings, vectors = {}, {}
     starts = [first for first, _, _ in manifest["shards"]]
     assert starts == sorted(starts, key=lambda s: s.encode("utf-16-be"))
     for number, (first, name, gz) in enumerate(manifest["shards"]):
-        raw = (case_index / "s" / f"{name}.json").read_bytes()
+        raw = (out / "s" / f"{name}.json").read_bytes()
         assert gz == len(gzip.compress(raw, 6))
+        assert raw.decode("utf-8") == search._dumps(json.loads(raw))  # assembled from parts: still plain JSON
         decoded = search.decode_shard(json.loads(raw))
         assert decoded["version"] == "2.3.9"
+        field_vectors = dict(decoded["fieldVectors"])
         for term, posting in decoded["invertedIndex"]:
             # Every term sits in the shard a browser looks up: the last one starting at or before it.
             assert max(i for i, s in enumerate(starts) if s.encode("utf-16-be") <= term.encode("utf-16-be")) == number
@@ -155,7 +191,7 @@ def test_shards_are_lunr_index_losslessly_split(case_index):
                 if field == "_index":
                     continue
                 for ref in docs:
-                    vector = dict(zip(*[iter(dict(decoded["fieldVectors"])[f"{field}/{ref}"])] * 2))
+                    vector = dict(zip(*[iter(field_vectors[f"{field}/{ref}"])] * 2))
                     vectors[(term, field, ref)] = vector[posting["_index"]]
     expected_vectors = {}
     index_of = {term: p["_index"] for term, p in whole["invertedIndex"]}
@@ -169,13 +205,51 @@ def test_shards_are_lunr_index_losslessly_split(case_index):
     assert vectors == expected_vectors
 
 
+def test_shards_are_lunr_index_losslessly_split(case_index):
+    _assert_shards_are_lunr_index(case_index, case_entries())
+
+
+def _varied_entries(count: int, seed: int) -> list:
+    """Entries with repeated words, empty and missing fields, words spelled several ways, codes with '/'."""
+    rng = random.Random(seed)
+    words = ["cá", "cà", "ca", "Cá", "kho", "phê", "mật", "ong", "Đồng", "dong", "sản", "san", "sạn", "tháp",
+             "123/QĐ-UBND", "0912 345 678", "TP.HCM", "a"]
+
+    def text(most: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, most)))
+
+    entries = []
+    for n in range(count):
+        texts = {"name": [text(8)], "producer": [text(3), ""], "place": [text(2), text(2), text(1)],
+                 "code": [text(2)]}
+        if n % 3:
+            texts["group"] = [text(2)]
+        if n % 7 == 0:
+            del texts["producer"]
+        entries.append(search.Entry(key=f"{n:03}", url=str(n), texts=texts, show={"n": str(n)}, facets={}))
+    entries.append(search.Entry(key="999", url="999", texts={}, show={"n": "empty"}, facets={}))
+    return entries
+
+
+@pytest.mark.parametrize("boosts", [None, {"name": 3, "producer": 1.5, "place": 1, "group": 4, "code": 2}])
+def test_weights_equal_stock_lunr_builder(tmp_path, monkeypatch, boosts):
+    if boosts:
+        monkeypatch.setattr(search, "FIELDS", boosts)
+    entries = _varied_entries(80, seed=3)
+    search.write_index(entries, [], tmp_path)
+    _assert_shards_are_lunr_index(tmp_path, entries)
+
+
 def test_spellings_of_folded_words():
     entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
                for k, n in [("1", "Cà phê"), ("2", "Cá kho cá"), ("3", "Ca cao cà")]]
     indexed = search.index_documents(entries)
-    assert indexed.fields[1]["name"] == ("ca", "kho", "ca")
+    assert indexed.fields[1][0].pairs == (("ca", "cá"), ("kho", "kho"), ("ca", "cá"))
     assert indexed.spellings == {"ca": ["cà", "cá", "ca"], "phe": ["phê"]}  # kho, cao: spelled as folded
-    assert indexed.used == {(0, "name", "ca"): 0b001, (1, "name", "ca"): 0b010, (2, "name", "ca"): 0b101}
+    postings = search._postings(indexed)
+    [[field, deltas, _, masks]] = postings["ca"]  # refs 0, 1, 2 in the name field
+    assert (field, deltas, masks) == (0, [0, 1, 1], [0b001, 0b010, 0b101])
+    assert [len(row) for row in postings["kho"]] == [3]  # one spelling: no masks
 
 
 def test_cá_finds_cá_before_cà(tmp_path):
