@@ -9,6 +9,7 @@ build after an edit does the work of that edit, and its output is the same as a 
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -95,12 +96,18 @@ class Output:
         if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
             size = -(-len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                finished = 0
-                for result in pool.imap_unordered(_run, chunks):
-                    self._count(result)
-                    finished += len(result)
-                    self._tell(stage, finished, len(todo))
+            thawed = gc.get_freeze_count() == 0
+            gc.freeze()  # workers' collections then never write to (and so copy) the pages of what they inherit
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    finished = 0
+                    for result in pool.imap_unordered(_run, chunks):
+                        self._count(result)
+                        finished += len(result)
+                        self._tell(stage, finished, len(todo))
+            finally:
+                if thawed:
+                    gc.unfreeze()
         else:
             for start in range(0, len(todo), 200):
                 self._count(_run(range(start, min(start + 200, len(todo)))))
