@@ -12,11 +12,12 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-_SOURCES = ("loader.py", "schema.py", "vntext.py", "taxcode.py", "schema/product.schema.json")
+_SOURCES = ("loader.py", "schema.py", "vntext.py", "taxcode.py", "register.py", "cache.py", "schema/product.schema.json")
 
 
 def code_digest(everything: bool = False) -> str:
@@ -38,7 +39,7 @@ class Entry:
     """What one file's bytes load to: data, field lines, loader-broken paths, schema-bad paths, problems."""
 
     data: object
-    lines: dict[str, int]
+    lines: Mapping[str, int]
     broken: set[str]
     bad: set[str]
     problems: list[tuple[int, str, str]]  # (line, field, message); the path is added when replayed
@@ -46,11 +47,15 @@ class Entry:
 
 @dataclass
 class RecordCache:
-    """Entries by file digest; only the entries used in this run are saved back."""
+    """Entries by file digest, each kept pickled so that saving rewrites only what changed.
+
+    *seen* tells which digest each file had at the last run, with its modification time and size: a file
+    whose time and size are unchanged is not read again. Only the entries used in this run are saved back.
+    """
 
     path: Path | None
-    entries: dict[str, Entry] = field(default_factory=dict)
-    used: dict[str, Entry] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)  # digest -> pickled Entry
+    used: dict[str, bytes] = field(default_factory=dict)
     hits: int = 0
     seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # file -> (mtime_ns, size, digest)
     now: dict[str, tuple[int, int, str]] = field(default_factory=dict)
@@ -62,37 +67,42 @@ class RecordCache:
             return cls(None)
         path = content_dir.resolve().parent / ".cache" / "ocop" / f"records-{code_digest()}.pickle"
         loaded = read_pickle(path, None)
-        entries, seen = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else ({}, {})
-        return cls(path, entries if isinstance(entries, dict) else {}, seen=seen if isinstance(seen, dict) else {})
+        blobs, seen = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else ({}, {})
+        return cls(path, blobs if isinstance(blobs, dict) else {}, seen=seen if isinstance(seen, dict) else {})
 
-    def known_digest(self, path: Path, stat) -> str | None:
+    def known_digest(self, path: str, stat) -> str | None:
         """The digest of *path* if its modification time and size are those of the last run (no need to read it)."""
-        hit = self.seen.get(str(path))
-        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size and hit[2] in self.entries:
-            self.now[str(path)] = hit
+        hit = self.seen.get(path)
+        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size and hit[2] in self.blobs:
             return hit[2]
         return None
 
-    def remember(self, path: Path, stat, key: str) -> None:
-        self.now[str(path)] = (stat.st_mtime_ns, stat.st_size, key)
+    def remember(self, path: str, stat, key: str) -> None:
+        self.now[path] = (stat.st_mtime_ns, stat.st_size, key)
 
     @staticmethod
     def key(raw: bytes) -> str:
         return hashlib.sha1(raw).hexdigest()
 
+    def has(self, key: str) -> bool:
+        return key in self.blobs
+
     def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
+        """The entry of *key*, or None if unknown or unreadable (then the file is simply loaded again)."""
+        blob = self.blobs.get(key)
+        entry = unpack(blob) if blob is not None else None
         if entry is not None:
             self.hits += 1
-            self.used[key] = entry
+            self.used[key] = blob
         return entry
 
-    def put(self, key: str, entry: Entry) -> None:
-        self.used[key] = entry
+    def put(self, key: str, blob: bytes) -> None:
+        """Keep the packed entry of a file loaded in this run."""
+        self.used[key] = blob
 
     def save(self) -> None:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
-        if self.path is None or (self.used.keys() == self.entries.keys() and self.now == self.seen):
+        if self.path is None or (self.used.keys() == self.blobs.keys() and self.now == self.seen):
             return
         if write_atomic(self.path, pickle.dumps((self.used, self.now), protocol=pickle.HIGHEST_PROTOCOL)):
             remove_others(self.path, "records-*.pickle")
@@ -208,3 +218,47 @@ class PieceStore:
         if write_atomic(self.index, pickle.dumps((name, offset, entries), protocol=pickle.HIGHEST_PROTOCOL)):
             remove_others(self.index, "pieces-*.pickle")
             remove_others(self.folder / name, "pieces-*.bin")
+
+
+class PackedLines(Mapping):
+    """The line of each field, unpickled only when asked: a valid record needs no line but that of its id."""
+
+    __slots__ = ("_blob", "_id_line", "_lines")
+
+    def __init__(self, blob: bytes, id_line: int | None):
+        self._blob, self._id_line, self._lines = blob, id_line, None
+
+    def _all(self) -> dict[str, int]:
+        if self._lines is None:
+            self._lines = pickle.loads(self._blob)
+        return self._lines
+
+    def __contains__(self, key) -> bool:
+        return (key == "id" and self._id_line is not None) or key in self._all()
+
+    def __getitem__(self, key: str) -> int:
+        if key == "id" and self._id_line is not None:
+            return self._id_line
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def pack(entry: Entry) -> bytes:
+    """*entry* as bytes: a plain tuple (quicker to unpickle than an object), its lines pickled apart."""
+    lines = pickle.dumps(dict(entry.lines), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((entry.data, entry.lines.get("id"), lines, entry.broken, entry.bad, entry.problems),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(blob: bytes) -> Entry | None:
+    """The entry in *blob*; None if it cannot be read as one."""
+    try:
+        data, id_line, lines, broken, bad, problems = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - any damage to a cache file only means loading the record again
+        return None
+    return Entry(data, PackedLines(lines, id_line), broken, bad, problems)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from .loader import Loaded
@@ -36,8 +38,9 @@ def check_record(loaded: Loaded, data: dict, provinces: Provinces | None, add, f
         _check_provinces(data, provinces, add, folder)
     _check_score("score", data.get("stars"), data.get("score", {}), add)
     cert = data.get("certification", {})
-    _check_dates("certification", cert, add)
-    _check_history(data, add)
+    today = dt.date.today().isoformat()
+    _check_dates("certification", cert, add, today)
+    _check_history(data, add, today)
     status = data.get("status")
     if status == "active" and data.get("status_change"):
         add("status_change", "sản phẩm đang hiệu lực (status: active) không có quyết định thu hồi/loại")
@@ -89,9 +92,9 @@ def _check_score(where: str, stars: int | None, score: dict, add) -> None:
         add(where, band)
 
 
-def _check_dates(where: str, cert: dict, add) -> None:
-    """Decision not in the future; expiry after the decision; evaluation year not after the decision's year."""
-    if cert.get("decided_on") and cert["decided_on"] > dt.date.today().isoformat():
+def _check_dates(where: str, cert: dict, add, today: str) -> None:
+    """Decision not after *today*; expiry after the decision; evaluation year not after the decision's year."""
+    if cert.get("decided_on") and cert["decided_on"] > today:
         add(f"{where}.decided_on", f"ngày quyết định {cert['decided_on']} ở tương lai; kiểm tra lại năm")
     if cert.get("decided_on") and cert.get("expires_on") and cert["expires_on"] <= cert["decided_on"]:
         add(f"{where}.expires_on", f"ngày hết hạn {cert['expires_on']} phải sau ngày quyết định {cert['decided_on']}")
@@ -99,13 +102,13 @@ def _check_dates(where: str, cert: dict, add) -> None:
         add(f"{where}.year", f"năm đánh giá {cert['year']} sau năm của quyết định ({cert['decided_on']})")
 
 
-def _check_history(data: dict, add) -> None:
+def _check_history(data: dict, add, today: str) -> None:
     """Earlier decisions come before the current one, and an upgrade/downgrade moves the stars that way."""
     history = data.get("history", [])
     current = data.get("certification", {})
     for i, item in enumerate(history):
         _check_score(f"history.{i}.score", item.get("stars"), item.get("score", {}), add)
-        _check_dates(f"history.{i}", item, add)
+        _check_dates(f"history.{i}", item, add, today)
         if item.get("decided_on") and current.get("decided_on") and item["decided_on"] >= current["decided_on"]:
             add(f"history.{i}.decided_on", f"quyết định trước ({item['decided_on']}) phải sớm hơn quyết định "
                                            f"hiện hành ({current['decided_on']})")
@@ -160,8 +163,18 @@ def check_former_ids(entries: list[tuple[str, str, str, int]], live: set[str], r
             owner.setdefault(former, ident)
 
 
-def folder_of(path: Path, products_dir: Path) -> str | None:
+@lru_cache(maxsize=64)
+def _inside(folder: Path) -> str:
+    return os.path.join(folder, "")
+
+
+def folder_of(path: Path | str, products_dir: Path) -> str | None:
     """Province folder of a product file under *products_dir* ('' if directly inside), else None."""
+    head, sep, rest = os.fspath(path).partition(_inside(products_dir))
+    parts = rest.split(os.sep)
+    if sep and not head and "" not in parts and "." not in parts and ".." not in parts:  # plain text under it
+        return parts[0] if len(parts) > 1 else ""
+    path = Path(path)
     try:
         rel = path.relative_to(products_dir)
     except ValueError:

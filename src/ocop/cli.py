@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from .register import find_content, load_products, load_provinces, load_register, product_files, register_ids
+from .register import (find_content, load_products, load_provinces, load_register, paused_gc, product_files,
+                       register_ids)
 from .progress import Progress
 from .report import Report
 
@@ -22,7 +23,8 @@ def _validate(args: argparse.Namespace) -> int:
         others = register_ids(content / "products", {f.resolve() for f in files})
         products = load_products(files, provinces, content / "products", report, others)
     else:
-        register, report = load_register(content, report, cache=True)
+        with paused_gc(freeze=True):
+            register, report = load_register(content, report, cache=True)
         products = register.products
     for line in report.lines():
         print(line)
@@ -45,7 +47,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
     progress = Progress.for_terminal(args.timings)
-    with progress.stage("Đọc và kiểm tra hồ sơ"):
+    with progress.stage("Đọc và kiểm tra hồ sơ"), paused_gc(freeze=True):  # the register lives until the end
         register, report = load_register(Path(args.content), cache=True,
                                          progress=lambda done, total: progress("Đọc hồ sơ", done, total))
     if not report.ok:

@@ -28,11 +28,27 @@ _INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 
 
+_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+_TAG_SET = frozenset(_TAGS.values())
+
+
 class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """A loader whose resolver tags every plain scalar as text (libyaml's C parser when PyYAML has it)."""
+    """A loader whose resolver tags every plain scalar as text (libyaml's C parser when PyYAML has it).
 
+    With no implicit and no path resolvers, PyYAML's resolver would give each node its kind's standard tag
+    after several calls per node; these methods give it directly.
+    """
 
-_NodeLoader.yaml_implicit_resolvers = {}
+    yaml_implicit_resolvers: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        return _TAGS[kind]
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 MAX_BYTES = 256 * 1024  # a record is a few KB; anything this big is a mistake or an attack
@@ -149,6 +165,7 @@ class _Builder:
         self.report = report
         self.shown = shown
         self.seen: set[int] = set()
+        self.lines = loaded.lines
 
     def problem(self, node: yaml.Node, where: str, message: str) -> None:
         self.loaded.broken.add(where)
@@ -163,59 +180,68 @@ class _Builder:
         return schema or {}
 
     def build(self, node: yaml.Node, schema: dict | None, where: str, depth: int) -> Any:
-        schema = self._resolve(schema)
-        self.loaded.lines.setdefault(where, node.start_mark.line + 1)
-        if node.tag not in (_STR, _SEQ, _MAP):
+        if schema is None or "$ref" in schema:
+            schema = self._resolve(schema)
+        if where not in self.lines:
+            self.lines[where] = node.start_mark.line + 1
+        if node.tag not in _TAG_SET:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problem(node, where, f"thẻ YAML «{tag}» không được chấp nhận; chỉ ghi giá trị thường")
             return None
-        if id(node) in self.seen:  # the composer shares the node of an anchor with every alias to it
+        ident = id(node)
+        if ident in self.seen:  # the composer shares the node of an anchor with every alias to it
             self.problem(node, where, "không dùng neo/bí danh YAML (&tên, *tên) trong hồ sơ; hãy ghi thẳng giá trị")
             return None
-        self.seen.add(id(node))
+        self.seen.add(ident)
         if depth > MAX_DEPTH:
             self.problem(node, where, f"cấu trúc lồng quá sâu (tối đa {MAX_DEPTH} cấp)")
             return None
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, schema)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, schema, where, depth)
-        if isinstance(node, yaml.SequenceNode):
-            items = schema.get("items")
-            return [self.build(child, items, f"{where}.{i}" if where else str(i), depth + 1)
-                    for i, child in enumerate(node.value)]
-        return self._scalar(node, schema)
+        items = schema.get("items")
+        prefix = f"{where}." if where else ""
+        return [self.build(child, items, f"{prefix}{i}", depth + 1) for i, child in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, schema: dict, where: str, depth: int) -> dict:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         props = schema.get("properties", {})
+        prefix = f"{where}." if where else ""
+        lines, build = self.lines, self.build
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, where, "tên trường phải là chữ (ví dụ name:), không phải danh sách hay nhóm")
                 continue
             key = key_node.value
-            path = f"{where}.{key}" if where else key
+            path = prefix + key
             if key in first_line:
                 self.problem(key_node, path,
                              f"trường «{key}» bị lặp (dòng {line}, đã có ở dòng {first_line[key]}); chỉ giữ một")
                 continue
             first_line[key] = line
-            self.loaded.lines[path] = line
-            value = self.build(value_node, props.get(key), path, depth + 1)
+            lines[path] = line
+            value = build(value_node, props.get(key), path, depth + 1)
             if value is not None:
                 out[key] = value
         return out
 
-    def _scalar(self, node: yaml.ScalarNode, schema: dict) -> Any:
+    @staticmethod
+    def _scalar(node: yaml.ScalarNode, schema: dict) -> Any:
         text = node.value.strip()
-        plain = not node.style  # None from the Python parser, "" from libyaml
-        if (plain and text in _NULLS) or not text:
+        if not text:
+            return None
+        if node.style:  # quoted or block: always text ("" from libyaml, None from the Python parser when plain)
+            return text
+        if text in _NULLS:
             return None
         kind = schema.get("type")
-        if plain and kind == "integer" and _INT.match(text):
+        if kind == "integer" and _INT.match(text):
             return int(text)
-        if plain and kind == "number" and _NUMBER.match(text):
+        if kind == "number" and _NUMBER.match(text):
             return float(text) if "." in text else int(text)
-        if plain and kind == "boolean" and text in ("true", "false"):
+        if kind == "boolean" and text in ("true", "false"):
             return text == "true"
         return text

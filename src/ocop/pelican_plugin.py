@@ -24,7 +24,7 @@ from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
 from .model import GROUPS
-from .register import load_register
+from .register import load_register, paused_gc
 from .release import default_as_of
 from .schema import field_titles
 
@@ -44,8 +44,9 @@ class OcopGenerator(Generator):
 
     def generate_context(self) -> None:
         register = self.settings.get("OCOP_REGISTER")
-        if register is None:
-            register, report = load_register(Path(self.path))
+        if register is None:  # run by Pelican itself, not by `ocop build`
+            with paused_gc(freeze=True):
+                register, report = load_register(Path(self.path), cache=True)
             if not report.ok:
                 lines = "\n".join(report.lines())
                 raise RegisterInvalid(f"[ocop] {len(report)} lỗi trong dữ liệu, không dựng trang:\n{lines}")

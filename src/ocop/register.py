@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import schema
 from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
-from .cache import Entry, RecordCache
+from .cache import Entry, RecordCache, pack, unpack
 from .loader import Loaded, load_bytes, load_file
 from .model import Product
 from .provinces import Province, Provinces
@@ -28,12 +32,20 @@ class Register:
     products: list[Product]
 
 
-def shown_path(path: Path) -> str:
+def shown_path(path: Path | str) -> str:
     """Path as the user should read it: relative to the working folder."""
+    folder, name = os.path.split(os.fspath(path))
     try:
-        return os.path.relpath(path, os.getcwd())
+        shown = _shown_folder(folder or os.curdir, os.getcwd())
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+    return os.path.join(shown, name) if shown != os.curdir else name
+
+
+@lru_cache(maxsize=4096)
+def _shown_folder(folder: str, cwd: str) -> str:
+    """``os.path.relpath`` of a folder, remembered: a register has a few dozen folders and many files."""
+    return os.path.relpath(folder, cwd)
 
 
 def find_content(start: Path | None = None) -> Path:
@@ -92,21 +104,26 @@ def load_provinces(provinces_dir: Path, report: Report) -> Provinces:
 
 def product_files(paths: list[Path]) -> list[Path]:
     """Every file named or found under the given paths (any suffix: wrong ones are reported), sorted."""
-    found: set[Path] = set()
+    return [Path(p) for p in _file_names(paths)]
+
+
+def _file_names(paths: list[Path]) -> list[str]:
+    """What product_files finds, as text (cheaper by far than Path objects for a whole register)."""
+    found: set[str] = set()
     for path in paths:
         if not path.is_dir():
-            found.add(path)
+            found.add(str(path))
             continue
         for folder, dirs, names in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found.update(Path(folder, n) for n in names if not n.startswith(".") and n not in IGNORED_NAMES)
-    return sorted(found, key=str)
+            found.update(os.path.join(folder, n) for n in names if not n.startswith(".") and n not in IGNORED_NAMES)
+    return sorted(found)
 
 
-def load_entry(raw: bytes, path: Path) -> Entry:
+def load_entry(raw: bytes, path: Path | str) -> Entry:
     """Load and schema-check one product file's bytes; problems are kept without the path (see cache.Entry)."""
     local = Report()
-    loaded = load_bytes(raw, path, schema.load_schema("product"), local, "")
+    loaded = load_bytes(raw, Path(path), schema.load_schema("product"), local, "")
     if loaded is not None and not isinstance(loaded.data, dict):
         local.add("", 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
         loaded = None
@@ -120,65 +137,158 @@ def load_entry(raw: bytes, path: Path) -> Entry:
     return Entry(loaded.data, loaded.lines, loaded.broken, bad, [(p.line, p.field, p.message) for p in local.problems])
 
 
-def load_products(files: list[Path], provinces: Provinces, products_dir: Path, report: Report,
+PARALLEL_FROM = 256  # files to parse; fewer are parsed in this process (starting workers costs more)
+_KNOWN: RecordCache | None = None  # the cache, inherited by forked workers so they skip bytes already known
+
+
+def _parse(path: str) -> tuple[str, bytes | None]:
+    """Digest of a file's bytes and its packed entry (None when the cache already holds those bytes)."""
+    raw = Path(path).read_bytes()
+    key = RecordCache.key(raw)
+    if _KNOWN is not None and _KNOWN.has(key):
+        return key, None
+    return key, pack(load_entry(raw, path))
+
+
+def _cores() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _parse_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, bytes | None]]:
+    return [(i, *_parse(path)) for i, path in chunk]
+
+
+def _parse_all(todo: list[tuple[int, str]], cache: RecordCache):
+    """Yield (index, digest, packed entry or None) of each file in *todo*, on every core when there are many."""
+    global _KNOWN
+    workers = _cores()
+    _KNOWN = cache
+    try:
+        if workers < 2 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            for i, path in todo:
+                yield (i, *_parse(path))
+            return
+        size = max(16, -(-len(todo) // (workers * 16)))
+        chunks = [todo[n:n + size] for n in range(0, len(todo), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap_unordered(_parse_chunk, chunks):
+                yield from result
+    finally:
+        _KNOWN = None
+
+
+@contextmanager
+def paused_gc(freeze: bool = False):
+    """No cycle collection inside: collecting while building millions of acyclic objects only costs time.
+
+    With *freeze*, every object alive at the end is moved out of the collector's reach for good (``gc.freeze``):
+    right for a register kept until the process ends, so that later collections and forked workers (whose
+    collections would otherwise touch, and so copy, every inherited page) never walk it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _is_record_name(name: str) -> bool:
+    """True if *name* has the record suffix after a stem (what ``Path(name).suffix == RECORD_SUFFIX`` says)."""
+    return name.endswith(RECORD_SUFFIX) and len(name) > len(RECORD_SUFFIX)
+
+
+def _read_entries(paths: list[str], cache: RecordCache, progress=None) -> list[tuple | None]:
+    """For each file: None if missing, () if not a record, else (stat, digest, entry); parses only what is new."""
+    found: list[tuple | None] = []
+    todo: list[tuple[int, str]] = []
+    for i, path in enumerate(paths):
+        try:
+            stat = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            found.append(None)
+            continue
+        if not _is_record_name(os.path.basename(path)):
+            found.append(())
+            continue
+        key = cache.known_digest(path, stat)
+        entry = cache.get(key) if key else None
+        found.append((stat, key, entry))
+        if entry is None:
+            todo.append((i, path))
+    done = len(paths) - len(todo)
+    for i, key, blob in _parse_all(todo, cache):
+        entry = cache.get(key) if blob is None else unpack(blob)
+        if blob is not None:
+            cache.put(key, blob)
+        if entry is None:  # known bytes whose entry could not be read back: load them here
+            blob = pack(load_entry(Path(paths[i]).read_bytes(), paths[i]))
+            entry = unpack(blob)
+            cache.put(key, blob)
+        found[i] = (found[i][0], key, entry)
+        done += 1
+        if progress:
+            progress(done, len(paths))
+    return found
+
+
+def load_products(files: list[Path] | list[str], provinces: Provinces, products_dir: Path, report: Report,
                   other_ids: dict[str, tuple[str, int]] | None = None,
                   cache: RecordCache | None = None, progress=None) -> list[Product]:
     """Load and check product files; every problem goes to *report*, fully valid products are returned.
 
     *other_ids* are ids of records not being checked now (id -> (shown path, line)), so a new file
     cannot take an id already in the register. *cache* skips parsing files whose bytes were seen before.
+    Files are parsed on every core when there are many; problems are reported in the order of *files*.
     """
     cache = cache or RecordCache(None)
     complete = len(provinces) == UNITS
     products: list[Product] = []
     ids: list[tuple[str, str, int]] = []
     formers: list[tuple[str, str, str, int]] = []
-    for number, path in enumerate(files, 1):
-        if progress:
-            progress(number, len(files))
-        shown = shown_path(path)
-        before = len(report)
-        if not path.exists():
-            report.add(shown, 1, "", "không tìm thấy tệp")
-            continue
-        if path.suffix != RECORD_SUFFIX:
-            report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
-                                     f"đổi tên thành «{path.name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
-            continue
-        stat = path.stat()
-        key = cache.known_digest(path, stat)
-        entry = cache.get(key) if key else None
-        if entry is None:
-            raw = path.read_bytes()
-            key = cache.key(raw)
-            entry = cache.get(key)
-            if entry is None:
-                entry = load_entry(raw, path)
-                cache.put(key, entry)
-        cache.remember(path, stat, key)
-        for line, field, message in entry.problems:
-            report.add(shown, line, field, message)
-        if entry.data is None:
-            continue
-        loaded = Loaded(path, entry.data, entry.lines, entry.broken)
+    paths = [os.fspath(f) for f in files]
+    with paused_gc():
+        found = _read_entries(paths, cache, progress)
+        for path, record in zip(paths, found):
+            shown = shown_path(path)
+            before = len(report)
+            if record is None:
+                report.add(shown, 1, "", "không tìm thấy tệp")
+                continue
+            if not record:
+                name = os.path.basename(path)
+                report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
+                                         f"đổi tên thành «{name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
+                continue
+            stat, key, entry = record
+            cache.remember(path, stat, key)
+            for line, field, message in entry.problems:
+                report.add(shown, line, field, message)
+            if entry.data is None:
+                continue
+            loaded = Loaded(Path(path), entry.data, entry.lines, entry.broken)
 
-        def add(field, message, loaded=loaded, shown=shown):
-            report.add(shown, loaded.line_of(field), field, message)
+            def add(field, message, loaded=loaded, shown=shown):
+                report.add(shown, loaded.line_of(field), field, message)
 
-        if isinstance(loaded.data.get("id"), str) and "id" not in entry.bad:
-            ids.append((loaded.data["id"], shown, loaded.line_of("id")))
-        folder = folder_of(path, products_dir)
-        if folder == "":
-            add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
-        check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add, folder or None)
-        if len(report) == before and complete:
-            product = make_product(loaded, provinces, key)
-            products.append(product)
-            formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
-    clashing = check_unique_ids(ids, report, other_ids or {})
-    products = [p for p in products if p.id not in clashing]
-    check_former_ids(formers, {ident for ident, _, _ in ids}, report)
-    products.sort(key=lambda p: (p.sort, p.id))
+            if isinstance(loaded.data.get("id"), str) and "id" not in entry.bad:
+                ids.append((loaded.data["id"], shown, loaded.line_of("id")))
+            folder = folder_of(path, products_dir)
+            if folder == "":
+                add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
+            check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add, folder or None)
+            if len(report) == before and complete:
+                product = make_product(loaded, provinces, key)
+                products.append(product)
+                formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
+        clashing = check_unique_ids(ids, report, other_ids or {})
+        products = [p for p in products if p.id not in clashing]
+        check_former_ids(formers, {ident for ident, _, _ in ids}, report)
+        products.sort(key=lambda p: (p.sort, p.id))
     return products
 
 
@@ -205,7 +315,7 @@ def load_register(content_dir: Path, report: Report | None = None, cache: bool =
     provinces = load_provinces(content_dir / "provinces", report)
     products_dir = content_dir / "products"
     records = RecordCache.open(content_dir) if cache else None
-    products = load_products(product_files([products_dir]), provinces, products_dir, report, cache=records,
+    products = load_products(_file_names([products_dir]), provinces, products_dir, report, cache=records,
                              progress=progress)
     if records is not None:
         records.save()

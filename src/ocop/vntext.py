@@ -25,7 +25,9 @@ _RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 
 def nfc(text: str) -> str:
     """Return *text* in Unicode NFC with look-alike letters replaced."""
-    return unicodedata.normalize("NFC", text.translate(_HOMOGLYPHS))
+    if "\u00d0" in text:  # translate() walks every character: only when there is something to replace
+        text = text.translate(_HOMOGLYPHS)
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
@@ -76,10 +78,10 @@ def sort_key(text: str) -> tuple:
     (level, huyền, hỏi, ngã, sắc, nặng), then case. Spaces sort before letters so that
     names compare syllable by syllable. Keys of characters are computed once and remembered.
     """
-    keys = []
-    for ch in nfc(text):
-        key = _CHAR_KEYS.get(ch)
-        if key is None:
-            key = _CHAR_KEYS[ch] = _char_keys(ch)
-        keys.append(key)
-    return tuple(k[0] for k in keys), tuple(k[1] for k in keys), tuple(k[2] for k in keys)
+    keys = [_CHAR_KEYS.get(ch) or _remember(ch) for ch in nfc(text)]
+    return tuple(zip(*keys)) if keys else ((), (), ())
+
+
+def _remember(ch: str) -> tuple[int, int, int]:
+    key = _CHAR_KEYS[ch] = _char_keys(ch)
+    return key
