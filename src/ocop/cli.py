@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from .register import (find_content, load_products, load_provinces, load_register, paused_gc, product_files,
+from .register import (find_content, load_products, load_provinces, load_register, product_files,
                        register_ids)
+from .gcpause import paused_gc
 from .progress import Progress
 from .report import Report
 

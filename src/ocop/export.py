@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import hashlib
 import io
 import json
 import math
 import zipfile
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +30,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from . import schema
+from .gcpause import paused_gc
 from .history import ACTIONS, History, flatten
 from .lifecycle import STATUSES as STATUS_LABELS
 from .cache import PieceStore
@@ -343,19 +342,6 @@ def tables(register: Register, history: History, today: dt.date, site_url: str) 
 
 # --- writing -----------------------------------------------------------------------------------------------
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off: writing makes many small objects and no cycles, and at national scale each
-    full collection walks the whole register (seconds in all)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -466,7 +452,7 @@ def xlsx_path(province: Province) -> str:
     return f"{XLSX_FOLDER}/{province.folder}.xlsx"
 
 
-@_collector_paused()
+@paused_gc()
 def xlsx_bytes(sheets: list[Table], products: list[Product], province: Province, when: dt.datetime,
                as_of: dt.date) -> bytes:
     """One unit's workbook: a sheet per table with these products' rows (text stays text, never a formula;
@@ -574,7 +560,7 @@ def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Regi
     }
 
 
-@_collector_paused()
+@paused_gc()
 def data_files(register: Register, history: History, today: dt.date, site_url: str, when: dt.datetime,
                store: PieceStore | None = None, workbooks: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every file of output/data/ by name but the workbooks, datapackage.json and SHA256SUMS included (listing the

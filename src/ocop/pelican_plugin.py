@@ -24,7 +24,8 @@ from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
 from .model import GROUPS
-from .register import load_register, paused_gc
+from .gcpause import paused_gc
+from .register import load_register
 from .release import default_as_of
 from .schema import field_titles
 

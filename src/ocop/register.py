@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import schema
 from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
+from .gcpause import paused_gc
 from .cache import Entry, RecordCache, pack, unpack
 from .loader import Loaded, load_bytes, load_file
 from .model import Product
@@ -176,25 +175,6 @@ def _parse_all(todo: list[tuple[int, str]], cache: RecordCache):
                 yield from result
     finally:
         _KNOWN = None
-
-
-@contextmanager
-def paused_gc(freeze: bool = False):
-    """No cycle collection inside: collecting while building millions of acyclic objects only costs time.
-
-    With *freeze*, every object alive at the end is moved out of the collector's reach for good (``gc.freeze``):
-    right for a register kept until the process ends, so that later collections and forked workers (whose
-    collections would otherwise touch, and so copy, every inherited page) never walk it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _is_record_name(name: str) -> bool:

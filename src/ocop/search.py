@@ -22,10 +22,8 @@ both checked against ``tests/fixtures/search_vectors.json``. No stop words, no s
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import gzip
 import hashlib
 import json
@@ -42,6 +40,7 @@ from typing import Iterable
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
+from .gcpause import paused_gc
 from .lifecycle import STATUSES as STATUS_LABELS
 from .model import GROUPS, Product
 from .provinces import Provinces
@@ -411,23 +410,7 @@ def _hashed(files: dict[str, bytes], folder: str, text: str) -> tuple[str, int, 
     return name, len(data), len(gzip.compress(data, 6))
 
 
-@contextlib.contextmanager
-def _cycle_collector_paused():
-    """Pause Python's cycle collector (as a decorator too).
-
-    Indexing makes millions of small lists and tuples, none of them in a cycle; the collector's passes over
-    them and over the loaded register took about half of ``index_files``' time at 20,000 products.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@_cycle_collector_paused()
+@paused_gc()
 def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, bytes], Written]:
     """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures."""
     files: dict[str, bytes] = {}
