@@ -13,6 +13,7 @@ import gc
 import json
 import multiprocessing
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -119,15 +120,22 @@ class Output:
     def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> None:
         """Files made together by one computation (the data exports): skipped together when *key* is unchanged.
         Files under *folder* that jobs of this build already made are not the bundle's."""
-        before = {name: k for name, k in self.previous.items()
-                  if name.startswith(folder + "/") and name not in self.done}
-        if before and all(k == key and (self.root / name).exists() for name, k in before.items()):
+        before = self._bundle(folder)
+        if self.bundle_fresh(folder, key):
             self.done.update(before)
             self.stats.skipped += len(before)
             return
         for name, data in make().items():
             self.done[f"{folder}/{name}"] = key
             self._count([(0, write_if_changed(self.root / folder / name, data))])
+
+    def _bundle(self, folder: str) -> dict[str, str | None]:
+        return {name: k for name, k in self.previous.items() if name.startswith(folder + "/") and name not in self.done}
+
+    def bundle_fresh(self, folder: str, key: str) -> bool:
+        """True if the bundle in *folder* was made with *key* by the last build and is all still there."""
+        before = self._bundle(folder)
+        return bool(before) and all(k == key and (self.root / name).exists() for name, k in before.items())
 
     def _count(self, result: list[tuple[int, bool]]) -> None:
         self.stats.made += len(result)
@@ -156,3 +164,37 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+class Background:
+    """*make* run in a forked process while this one goes on (the search index beside the pages and exports);
+    ``result()`` waits for its value. Without fork, ``result()`` simply calls *make*."""
+
+    def __init__(self, make: Callable[[], object]):
+        self.make, self.process = make, None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_send_result, args=(make, send), daemon=True)
+            self.process.start()
+            send.close()
+
+    def result(self):
+        if self.process is None:
+            return self.make()
+        try:
+            ok, value = self.receive.recv()
+        except EOFError:
+            ok, value = False, "the process ended without a result"
+        self.process.join()
+        if not ok:
+            raise RuntimeError(f"background computation failed:\n{value}")
+        return value
+
+
+def _send_result(make: Callable[[], object], send) -> None:
+    try:
+        value = (True, make())
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+        value = (False, traceback.format_exc())
+    send.send(value)

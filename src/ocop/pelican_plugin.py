@@ -18,7 +18,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import opendata, search, site
 from .cache import code_digest
-from .output import Job, Output
+from .output import Background, Job, Output
 from .site import digest_of
 from .progress import Progress
 from .history import read_history
@@ -87,6 +87,10 @@ class OcopGenerator(Generator):
         relative = self.settings.get("RELATIVE_URLS", False)
         stage = self.progress.stage
         output = Output(Path(self.output_path), self.build_key(), self.progress)
+        # The search index needs every record and one core for seconds: made in a forked process meanwhile.
+        search_key = digest_of(self.register.products)
+        make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today)
+        index = None if output.bundle_fresh("search", search_key) else Background(make_search)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
@@ -100,9 +104,7 @@ class OcopGenerator(Generator):
             output.run(opened.workbooks, "XLSX", parallel_from=2)
             output.run_bundle("data", opened.key, lambda: opened.data(output.root))
         with stage("Chỉ mục tìm kiếm"):
-            output.run_bundle("search", digest_of(self.register.products), lambda: search.index_files(
-                search.register_entries(self.register.products, self.register.provinces, self.today),
-                search.product_facets(self.register.provinces))[0])
+            output.run_bundle("search", search_key, index.result if index else make_search)
         urls = [p.url for p in pages if p.output != "404.html"]
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
         output.run([Job("sitemap.xml", None, lambda: sitemap)])

@@ -460,6 +460,11 @@ def register_entries(products: Iterable[Product], provinces: Provinces, today: d
     return [product_entry(p, provinces, today) for p in products]
 
 
+def register_index_files(products: Iterable[Product], provinces: Provinces, today: dt.date) -> dict[str, bytes]:
+    """The files of the product search of the site (under ``output/search/``) by path."""
+    return index_files(register_entries(products, provinces, today), product_facets(provinces))[0]
+
+
 def write_register_index(products: Iterable[Product], provinces: Provinces, today: dt.date, out_dir: Path) -> Written:
     """The product search of the site (``output/search/``)."""
     return write_index(register_entries(products, provinces, today), product_facets(provinces), out_dir)
