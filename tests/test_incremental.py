@@ -147,3 +147,27 @@ def test_a_workbook_is_keyed_by_its_unit_too():
             for r in (register, dataclasses.replace(register, provinces=renamed))]
     assert not any(p.province.code == "04" for p in register.products)
     assert [name for name in keys[0] if keys[0][name] != keys[1][name]] == ["data/xlsx/04-cao-bang.xlsx"]
+
+
+def test_an_edit_renders_the_list_pages_holding_the_product_not_whole_lists(tmp_path, monkeypatch):
+    """List pages are keyed by their own products and the list's figures: renaming one product re-renders the
+    page of each list that holds it; the other pages of those lists stay as they are."""
+    from ocop import site
+    from ocop.pelican_plugin import OcopGenerator
+
+    monkeypatch.setattr(site, "PAGE_SIZE", 1)  # every list of two products has two pages
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(FIXTURE, content)
+    build(content, out)
+    rendered = []
+    render = OcopGenerator.render
+    monkeypatch.setattr(OcopGenerator, "render", lambda self, page, relative: rendered.append(page.output)
+                        or render(self, page, relative))
+    edited = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: Nho Bồng Lai Farm",
+                                                                 "name: Nho Bồng Lai Farm xanh"), encoding="utf-8")
+    build(content, out)
+    lists = sorted(o for o in rendered if o.startswith(("tinh/", "nganh/thuc-pham", "sao/3")))
+    # Lâm Đồng: mứt dâu (Đặc sản…) first, nho second; food: three products; 3 stars: nho, tôm khô
+    assert lists == ["nganh/thuc-pham/trang-3/index.html", "sao/3/index.html", "tinh/index.html", "tinh/lam-dong/trang-2/index.html"]
+    assert "Nho Bồng Lai Farm xanh" in (out / "tinh/lam-dong/trang-2/index.html").read_text(encoding="utf-8")

@@ -143,3 +143,8 @@ def province_url(province: Province) -> str:
 
 def group_url(group: str | None) -> str:
     return f"nganh/{group or 'chua-ro'}/"
+
+
+def digest_of(products: list[Product]) -> str:
+    """Key of what shows (counts of) these products: a digest of their digests."""
+    return hashlib.sha1("".join(p.digest for p in products).encode()).hexdigest()

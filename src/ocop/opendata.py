@@ -12,6 +12,7 @@ from typing import Callable
 from . import api, export, feed, redirects, release
 from .cache import PieceStore, code_digest
 from .history import History
+from .model import digest_of
 from .output import Job
 from .register import Register
 
@@ -77,7 +78,8 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     for product in register.products:
         by_province[product.province.code].append(product)
     for province in register.provinces:
-        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", everything, lambda province=province: export.json_bytes(
+        key = hashlib.sha1((repr(province) + digest_of(by_province[province.code])).encode()).hexdigest()
+        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", key, lambda province=province: export.json_bytes(
             api.province_document(province, by_province[province.code], today))))
     for old, new in moved.items():
         jobs.append(Job(f"san-pham/{old}/index.html", None, lambda old=old, new=new: redirects.redirect_page(

@@ -19,11 +19,10 @@ from pelican.utils import get_relative_path, path_to_url
 from . import opendata, search, site
 from .cache import code_digest
 from .output import Background, Job, Output
-from .site import digest_of
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
-from .model import GROUPS
+from .model import GROUPS, digest_of
 from .gcpause import paused_gc
 from .register import load_register
 from .release import default_as_of

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any, Callable, Iterator
 
 import markdown
@@ -20,7 +20,7 @@ from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
-from .model import GROUPS, Product, group_url, province_url
+from .model import GROUPS, Product, digest_of, group_url, province_url
 from .output import Job
 from .qr import qr_png, qr_svg
 from .register import Register
@@ -46,23 +46,24 @@ class Page:
 PAGE_SIZE = 100  # products per list page: a phone downloads a list in one small page
 
 
-def digest_of(products: list[Product]) -> str:
-    """Key of a page that shows (counts of) these products."""
-    return hashlib.sha1("".join(p.digest for p in products).encode()).hexdigest()
-
-
-def list_pages(base: str, template: str, items: list[Product], context: Callable[[], dict[str, Any]]) -> Iterator[Page]:
+def list_pages(base: str, template: str, items: list[Product], context: Callable[[], dict[str, Any]],
+               figures: Callable[[], Any] | None = None) -> Iterator[Page]:
     """A list of products split into pages of PAGE_SIZE: base/, base/trang-2/, ...
 
-    Every page shows counts of the whole list, so its key is the digest of the whole list.
+    A page shows its own products, the length of the list and, when *figures* is given, figures of the whole
+    list (its counts); its key digests just these, so an edit re-renders the page holding the product, not the
+    whole list.
     """
-    key = digest_of(items)
+    figures = figures and cache(figures)
+    whole = f"{len(items)}|{figures() if figures else ''}"
+    context = cache(context)
     total = max(1, -(-len(items) // PAGE_SIZE))
     urls = [base if n == 1 else f"{base}trang-{n}/" for n in range(1, total + 1)]
     for number, url in enumerate(urls, 1):
         chunk = items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
         pager = {"number": number, "total": total, "urls": urls, "first": (number - 1) * PAGE_SIZE + 1,
                  "count": len(items)}
+        key = hashlib.sha1((whole + digest_of(chunk)).encode()).hexdigest()
         yield Page(f"{url}index.html", template, lambda chunk=chunk, pager=pager: {
             **context(), "products": chunk, "pager": pager}, url, key)
 
@@ -133,19 +134,22 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
     everything = digest_of(products)
+    national = cache(lambda: counts(products, today))
     yield Page("index.html", "index.html", lambda: {
-        "counts": counts(products, today), "province_rows": province_rows, "groups": GROUPS}, "", everything)
+        "counts": national(), "province_rows": province_rows, "groups": GROUPS}, "", everything)
     yield Page("tinh/index.html", "provinces.html", lambda: {"province_rows": province_rows}, "tinh/", everything)
     for province in provinces_sorted:
         items = by_province[province.code]
-        yield from list_pages(province_url(province), "province.html", items, lambda province=province, items=items: {
-            "province": province, "counts": counts(items, today)})
-    yield Page("nganh/index.html", "groups.html", lambda: {"counts": counts(products, today)}, "nganh/", everything)
+        figures = cache(partial(counts, items, today))
+        yield from list_pages(province_url(province), "province.html", items, lambda province=province, figures=figures: {
+            "province": province, "counts": figures()}, figures)
+    yield Page("nganh/index.html", "groups.html", lambda: {"counts": national()}, "nganh/", everything)
     for key in [*GROUPS, None]:
         items = [p for p in products if p.group == key]
-        yield from list_pages(group_url(key), "group.html", items, lambda key=key, items=items: {
-            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": counts(items, today)})
-    yield Page("sao/index.html", "stars_index.html", lambda: {"counts": counts(products, today)}, "sao/", everything)
+        figures = cache(partial(counts, items, today))
+        yield from list_pages(group_url(key), "group.html", items, lambda key=key, figures=figures: {
+            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": figures()}, figures)
+    yield Page("sao/index.html", "stars_index.html", lambda: {"counts": national()}, "sao/", everything)
     for level in STAR_LEVELS:
         yield from list_pages(f"sao/{level}/", "stars.html", [p for p in products if p.stars == level],
                               lambda level=level: {"level": level})
