@@ -87,8 +87,8 @@ class OcopGenerator(Generator):
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
-        with stage("Mã QR, tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
+        with stage("Tin Atom, lịch"):
+            output.run(list(site.files(self.register, self.today, self.site_url)), "Tin, lịch")
         with stage("API"):
             key, make_data, jobs = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url)
             output.run(jobs, "API, chuyển hướng")

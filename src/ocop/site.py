@@ -16,14 +16,13 @@ from typing import Any, Callable, Iterator
 import markdown
 import nh3
 
-from . import charts, feeds, monitoring
+from . import charts, feeds, monitoring, qr
 from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
 from .model import GROUPS, Product, group_url, province_url
 from .output import Job
-from .qr import qr_png, qr_svg
 from .register import Register
 from .schema import field_titles
 from .search import product_facets
@@ -173,6 +172,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
         }, product.url, product.digest + history.digest_of(product.id))
         yield Page(f"{verify_url(product)}index.html", "verify.html", lambda product=product: {
             "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
+            "qr": qr.label(site_url + "/" + verify_url(product), "Mã QR dẫn tới trang xác minh này"),
         }, verify_url(product), product.digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
@@ -201,11 +201,7 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
 
 
 def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
-    """QR codes for every product, and the Atom feed and calendar of the nation and of each province."""
-    for product in register.products:
-        url = public_url + "/" + verify_url(product)
-        yield Job(f"{verify_url(product)}qr.svg", url, lambda url=url: qr_svg(url))
-        yield Job(f"{verify_url(product)}qr.png", url, lambda url=url: qr_png(url))
+    """The Atom feed and calendar of the nation and of each province."""
     groups = products_by_province(register)
     areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
     for province, name, items in areas:
