@@ -116,10 +116,12 @@ def test_qr_code_decodes_to_the_verification_url():
     # The SVG draws exactly the PNG's modules (8 pixels each), and its download is the same SVG.
     assert code.svg.startswith("<svg") and "<title>Mã QR &lt;của&gt; trang</title>" in code.svg
     assert base64.b64decode(code.svg_download.removeprefix("data:image/svg+xml;base64,")).decode() == code.svg
-    drawn = Image.new("L", png.size, 255)
-    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", code.svg):
-        x, y, n = int(x), int(y), int(n)
-        ImageDraw.Draw(drawn).rectangle([x * 8, y * 8, (x + n) * 8 - 1, y * 8 + 7], fill=0)
+    drawn, x, y = Image.new("L", png.size, 255), 0, 0
+    for command, dx, dy in re.findall(r"([Mmh])(-?[\d.]+) ?(-?[\d.]+)?", re.search(' d="([^"]+)"', code.svg).group(1)):
+        if command == "h":  # a stroke of width 1 along the row: one module per unit
+            ImageDraw.Draw(drawn).rectangle([x * 8, (y - 0.5) * 8, (x + float(dx)) * 8 - 1, (y + 0.5) * 8 - 1], fill=0)
+        x, y = (0, 0) if command == "M" else (x, y)
+        x, y = x + float(dx), y + (float(dy) if dy else 0)
     assert list(drawn.getdata()) == list(png.convert("L").getdata())
 
 
