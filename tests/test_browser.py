@@ -1,6 +1,10 @@
 """The built site in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
+import io
+
 import pytest
+import zxingcpp
+from PIL import Image
 
 # Fixtures `served` (the fixture register built and served) and `browser` live in conftest.py.
 from conftest import FIXTURE, build, serving
@@ -85,8 +89,11 @@ def test_verification_page_and_qr(served, browser):
     assert page.locator(".big-status .status").inner_text() == "Bị thu hồi"
     assert page.locator(".warn-revoked").is_visible()
     assert "3763/QĐ-UBND" in page.locator(".warn-revoked").inner_text()
-    qr = page.locator(".qr img")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The code a phone camera sees on screen opens this page.
+    qr = page.get_by_role("img", name="Mã QR dẫn tới trang xác minh này")
+    image = Image.open(io.BytesIO(qr.screenshot()))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [
+        "https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/"]
 
 
 def test_monitoring_page_charts_have_text(served, browser):

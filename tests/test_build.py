@@ -34,8 +34,7 @@ def test_every_page_is_written(site):
                 "san-pham/68-nho-bong-lai-farm/index.html", "san-pham/68-mut-dau-da-lat/index.html",
                 "san-pham/96-muoi-ot-bac-lieu/index.html", "san-pham/96-tom-kho-ca-mau/index.html",
                 "theme/css/site.css", "theme/js/status.js", "xac-minh/index.html",
-                "xac-minh/68-nho-bong-lai-farm/index.html", "xac-minh/68-nho-bong-lai-farm/qr.svg",
-                "xac-minh/68-nho-bong-lai-farm/qr.png", "giam-sat/index.html", "giam-sat/ca-mau/index.html",
+                "xac-minh/68-nho-bong-lai-farm/index.html", "giam-sat/index.html", "giam-sat/ca-mau/index.html",
                 "giam-sat/canh-bao.atom", "giam-sat/lich-het-han.ics", "giam-sat/lam-dong/canh-bao.atom",
                 "giam-sat/lam-dong/lich-het-han.ics"]:
         assert (site / rel).is_file(), rel
@@ -119,3 +118,19 @@ def test_template_typo_fails_the_build(tmp_path):
     register, _ = load_register(FIXTURE)
     with pytest.raises(Exception, match="product_nmae"):
         build_site(register, FIXTURE, tmp_path / "out", conf, TODAY)
+
+
+def test_verification_page_carries_its_qr_code(site):
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    html = read(site, "xac-minh/68-nho-bong-lai-farm/index.html")
+    assert re.search(r'<figure class="qr">\s*<svg [^>]*role="img"><title>Mã QR dẫn tới trang xác minh này</title>', html)
+    png = re.search(r'href="data:image/png;base64,([^"]+)" download="qr-68-nho-bong-lai-farm.png"', html).group(1)
+    image = Image.open(io.BytesIO(base64.b64decode(png)))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [
+        "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/"]
+    assert 'download="qr-68-nho-bong-lai-farm.svg"' in html
+    assert not list(site.glob("xac-minh/*/qr.*"))  # the page carries the code: no file per code

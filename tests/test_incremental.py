@@ -49,7 +49,7 @@ def test_incremental_equals_full_after_edit_addition_deletion(tmp_path):
     assert tree(incremental) == tree(full)
     after = tree(full)
     assert "san-pham/96-tom-kho-ca-mau/index.html" not in after
-    assert "xac-minh/96-tom-kho-ca-mau/qr.png" not in after
+    assert "xac-minh/96-tom-kho-ca-mau/index.html" not in after
     assert "api/v1/products/96-tom-kho-ca-mau.json" not in after
     assert "san-pham/68-ca-phe-cau-dat/index.html" in after
     assert 'aria-label="4 sao"' in after["san-pham/68-nho-bong-lai-farm/index.html"].decode()

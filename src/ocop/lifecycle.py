@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 VALIDITY_MONTHS = 36
 MERGER_DAY = dt.date(2025, 7, 1)  # 63 provinces became 34 units
@@ -64,7 +65,7 @@ class Decision:
                    data.get("authority"), data.get("kind"), data.get("stars", stars),
                    data.get("score", score or {}), _date(data.get("expires_on")))
 
-    @property
+    @cached_property  # read about ten times per product page
     def expires_on(self) -> dt.date | None:
         """Expiry as recorded, else 36 months after the decision, else unknown."""
         if self.recorded_expiry:

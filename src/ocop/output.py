@@ -43,7 +43,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # one mkdir, no is_dir() check after it: most new files are the only file of a new folder
+            os.mkdir(path.parent)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
 

@@ -57,6 +57,7 @@ class OcopGenerator(Generator):
         with self.progress.stage("Lịch sử git"):
             self.history = read_history(Path(self.path))
         self.site_url = (self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
+        self.env.auto_reload = False  # templates do not change during a build: no stat() per page and import
         self.env.globals.update({
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
             "provinces": register.provinces, "FIELD_TITLES": field_titles(), "PUBLIC_SITEURL": self.site_url,
@@ -75,11 +76,9 @@ class OcopGenerator(Generator):
 
     def render(self, page: site.Page, relative: bool) -> bytes:
         """One page through the theme's template, with links relative to it as Pelican's writer makes them."""
-        context = self.context.copy()
+        context = {**self.context, "output_file": page.output, **page.context()}
         if relative and page.output != "404.html":
             context["SITEURL"] = path_to_url(get_relative_path(page.output))
-        context["output_file"] = page.output
-        context.update(page.context())
         return self.get_template(page.template.removesuffix(".html")).render(context).encode("utf-8")
 
     def generate_output(self, writer) -> None:
@@ -93,8 +92,8 @@ class OcopGenerator(Generator):
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
-        with stage("Mã QR, tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url)), "Mã QR, tin, lịch")
+        with stage("Tin Atom, lịch"):
+            output.run(list(site.files(self.register, self.today, self.site_url)), "Tin, lịch")
         with stage("API"):
             opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url,
                                              Path(self.path).resolve().parent / ".cache" / "ocop")

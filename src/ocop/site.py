@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from typing import Any, Callable, Iterator
@@ -15,14 +16,13 @@ from typing import Any, Callable, Iterator
 import markdown
 import nh3
 
-from . import charts, feeds, monitoring
+from . import charts, feeds, monitoring, qr
 from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
 from .model import GROUPS, Product, digest_of, group_url, province_url
 from .output import Job
-from .qr import qr_png, qr_svg
 from .register import Register
 from .schema import field_titles
 from .search import product_facets
@@ -68,10 +68,19 @@ def list_pages(base: str, template: str, items: list[Product], context: Callable
             **context(), "products": chunk, "pager": pager}, url, key)
 
 
+# One line of words and plain punctuation, starting with a letter: Markdown makes it one paragraph, unchanged.
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:()%/?!'\"-])*(?<! )")
+
+
 def render_markdown(text: str | None) -> str:
-    """Markdown to HTML, sanitised so a record can never inject script or markup we do not allow."""
+    """Markdown to HTML, sanitised so a record can never inject script or markup we do not allow.
+
+    Plain one-line text skips the parser (about 0.6 ms a text, the cost of 6,000 descriptions at national scale).
+    """
     if not text:
         return ""
+    if _PLAIN.fullmatch(text):
+        return f"<p>{text}</p>"
     return nh3.clean(_MARKDOWN.reset().convert(text))
 
 
@@ -118,9 +127,14 @@ def show_value(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+@lru_cache(maxsize=1)
+def _product_titles() -> dict[str, str]:
+    return field_titles("product")
+
+
 def history_rows(changes: list[Change]) -> list[dict[str, Any]]:
     """Changes of one record for its page: the change and (field title, old, new) display strings."""
-    titles = field_titles("product")
+    titles = _product_titles()
     return [{"change": c, "fields": [(titles.get(f.field, f.field), show_value(f.old), show_value(f.new))
                                      for f in c.fields]} for c in changes]
 
@@ -162,6 +176,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
         }, product.url, product.digest + history.digest_of(product.id))
         yield Page(f"{verify_url(product)}index.html", "verify.html", lambda product=product: {
             "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
+            "qr": qr.label(site_url + "/" + verify_url(product), "Mã QR dẫn tới trang xác minh này"),
         }, verify_url(product), product.digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
@@ -190,11 +205,7 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
 
 
 def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
-    """QR codes for every product, and the Atom feed and calendar of the nation and of each province."""
-    for product in register.products:
-        url = public_url + "/" + verify_url(product)
-        yield Job(f"{verify_url(product)}qr.svg", url, lambda url=url: qr_svg(url))
-        yield Job(f"{verify_url(product)}qr.png", url, lambda url=url: qr_png(url))
+    """The Atom feed and calendar of the nation and of each province."""
     groups = products_by_province(register)
     areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
     for province, name, items in areas:
