@@ -134,3 +134,20 @@ def test_verification_page_carries_its_qr_code(site):
         "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/"]
     assert 'download="qr-68-nho-bong-lai-farm.svg"' in html
     assert not list(site.glob("xac-minh/*/qr.*"))  # the page carries the code: no file per code
+
+
+def test_list_figures_counted_once_are_the_counts_of_each_list():
+    """pages() reads each product once for the figures of all its lists: the same as counts() of each list."""
+    import datetime as dt
+    from ocop import site
+    from ocop.register import load_register
+
+    register, _ = load_register(FIXTURE)
+    today = dt.date(2026, 12, 3)
+    contexts = {p.output: p.context() for p in site.pages(register, today)
+                if p.output in ("index.html", "tinh/lam-dong/index.html", "nganh/thuc-pham/index.html")}
+    lam_dong = [p for p in register.products if p.province.code == "68"]
+    assert contexts["index.html"]["counts"] == site.counts(register.products, today)
+    assert contexts["tinh/lam-dong/index.html"]["counts"] == site.counts(lam_dong, today)
+    assert contexts["nganh/thuc-pham/index.html"]["counts"] == site.counts(
+        [p for p in register.products if p.group == "thuc-pham"], today)

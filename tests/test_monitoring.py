@@ -147,3 +147,12 @@ def test_no_register_here_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["validate"]) == 2
     assert "Không tìm thấy sổ đăng ký" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("day", ["2025-06-01", "2027-01-01", "2030-01-01"])
+def test_national_table_of_provinces_counts_what_each_province_page_shows(products, day):
+    rows = monitoring.by_province(monitoring.figures(products, D(day)))
+    for code in {p.province.code for p in products}:
+        own = monitoring.figures([p for p in products if p.province.code == code], D(day))
+        assert rows.get(code, monitoring.AreaCounts()) == (own.total, own.by_stars[2][1], len(own.expiring[90]),
+                                                           len(own.expired), len(own.revoked))

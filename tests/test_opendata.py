@@ -432,3 +432,14 @@ def test_open_data_page_links_every_download(site, repo):
     assert '<a href="../data/xlsx/68-lam-dong.xlsx">Lâm Đồng</a>' in html
     assert f"commit <code>{repo.repo.head.commit.hexsha[:12]}</code>" in html
     assert 'href="../du-lieu/"' in (site / "sao" / "index.html").read_text(encoding="utf-8")
+
+
+def test_json_rows_written_apart_are_the_bytes_of_json_dumps():
+    """The API index's product list is written by the export's row encoder: the bytes json.dumps(indent=1) writes."""
+    import json
+    from ocop import export
+    rows = [{"id": "a", "name": "Mứt \"dâu\"\n", "stars": None, "n": 3, "x": 1.5, "ok": True, "tags": ["x", {"y": 1}],
+             "empty": {}, "nested": {"k": [1, 2]}}, {"id": "b", "name": "", "stars": 5, "n": -1, "x": 0.1, "ok": False,
+                                                     "tags": [], "empty": [], "nested": None}]
+    for value in ({"a": 1, "products": rows, "z": ["q"]}, {"products": [], "a": 1}, {"products": rows}):
+        assert export.json_bytes(value, rows="products") == (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()

@@ -376,10 +376,10 @@ def _jsonl_line(row: dict) -> str:
     return line + "\n"
 
 
-def _json_value(value: Any) -> str:
-    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row: scalars by the
-    C encoder's own functions (with an indent, json.dumps runs its slower pure-Python encoder), anything else
-    by json.dumps moved two levels in (JSON text holds no raw newline)."""
+def _json_value(value: Any, indent: str = "  ") -> str:
+    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row (*indent* in): scalars
+    by the C encoder's own functions (with an indent, json.dumps runs its slower pure-Python encoder), anything
+    else by json.dumps moved in (JSON text holds no raw newline)."""
     if value is None:
         return "null"
     if value is True or value is False:
@@ -389,12 +389,14 @@ def _json_value(value: Any) -> str:
         return encode_basestring(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return kind.__repr__(value)
-    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + indent)
 
 
-def _json_element(row: dict) -> str:
-    """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``."""
-    return " {\n" + ",\n".join(f"  {encode_basestring(k)}: {_json_value(v)}" for k, v in row.items()) + "\n }"
+def _json_element(row: dict, depth: int = 1) -> str:
+    """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``, *depth* levels in."""
+    outer, inner = " " * depth, " " * (depth + 1)
+    return (f"{outer}{{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_json_value(v, inner)}" for k, v in row.items())
+            + f"\n{outer}}}")
 
 
 def serialised(table: Table, items: list[Any]) -> tuple[bytes, bytes, bytes]:
@@ -419,8 +421,15 @@ def table_files(table: Table, pieces: list[tuple]) -> dict[str, bytes]:
     return files
 
 
-def json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def json_bytes(value: Any, rows: str | None = None) -> bytes:
+    """*value* as ``json.dumps(value, ensure_ascii=False, indent=1)`` and a newline; the list of dicts at its key
+    *rows* (20,000 summaries in the API index) is written by _json_element, to the same bytes."""
+    if rows is None or not value.get(rows):
+        return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    mark = "\0" + rows  # a string no document holds, replaced by the list
+    text = json.dumps({**value, rows: mark}, ensure_ascii=False, indent=1)
+    listed = "[\n" + ",\n".join(_json_element(row, 2) for row in value[rows]) + "\n ]"
+    return (text.replace(encode_basestring(mark), listed, 1) + "\n").encode("utf-8")
 
 
 def _xlsx_cell(column: Column, value: Any) -> Any:

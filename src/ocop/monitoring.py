@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .lifecycle import STATUSES, State
 from .model import GROUPS, PRODUCER_KINDS, Product
@@ -81,6 +82,26 @@ def figures(products: list[Product], as_of: dt.date, area: str = "Toàn quốc")
     result.revoked = [r for r in rows if r.state.status in ("revoked", "withdrawn")]
     result.expired = [r for r in rows if r.state.status == "expired"]
     return result
+
+
+class AreaCounts(NamedTuple):
+    """A province's row in the national monitoring page's table."""
+
+    total: int = 0
+    five_stars: int = 0
+    expiring_90: int = 0
+    expired: int = 0
+    revoked: int = 0
+
+
+def by_province(fig: Figures) -> dict[str, AreaCounts]:
+    """The national *fig* counted per province code: the figures each province's own page shows."""
+    def per_province(rows: list[Row]) -> Counter:
+        return Counter(r.product.province.code for r in rows)
+
+    columns = [per_province(fig.rows), per_province([r for r in fig.rows if r.state.stars == 5]),
+               per_province(fig.expiring[90]), per_province(fig.expired), per_province(fig.revoked)]
+    return {code: AreaCounts(*(column[code] for column in columns)) for code in columns[0]}
 
 
 @dataclass(frozen=True)

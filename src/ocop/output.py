@@ -161,7 +161,8 @@ class Output:
         if self.previous and self.previous == self.done:  # read from a state file of this build key: the same
             return self.stats
         state = {"build": self.build_key, "files": dict(sorted(self.done.items()))}
-        write_if_changed(self.root / STATE, json.dumps(state, ensure_ascii=False, indent=0).encode("utf-8"))
+        # One compact line: with an indent json.dumps runs its pure-Python encoder over 100,000 entries.
+        write_if_changed(self.root / STATE, json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         return self.stats
 
 

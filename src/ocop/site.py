@@ -9,9 +9,8 @@ import datetime as dt
 from collections import Counter
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache, partial
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import markdown
 import nh3
@@ -32,9 +31,9 @@ STAR_LEVELS = (5, 4, 3)
 _MARKDOWN = markdown.Markdown(output_format="html")  # one parser, reset per text: building it costs more than using it
 
 
-@dataclass(frozen=True)
-class Page:
-    """One file of the site: where it goes, which template renders it, with what."""
+class Page(NamedTuple):
+    """One file of the site: where it goes, which template renders it, with what (a tuple: 40,000 are planned
+    at national scale)."""
 
     output: str
     template: str
@@ -47,15 +46,14 @@ PAGE_SIZE = 100  # products per list page: a phone downloads a list in one small
 
 
 def list_pages(base: str, template: str, items: list[Product], context: Callable[[], dict[str, Any]],
-               figures: Callable[[], Any] | None = None) -> Iterator[Page]:
+               figures: Any = None) -> Iterator[Page]:
     """A list of products split into pages of PAGE_SIZE: base/, base/trang-2/, ...
 
     A page shows its own products, the length of the list and, when *figures* is given, figures of the whole
     list (its counts); its key digests just these, so an edit re-renders the page holding the product, not the
     whole list.
     """
-    figures = figures and cache(figures)
-    whole = f"{len(items)}|{figures() if figures else ''}"
+    whole = f"{len(items)}|{'' if figures is None else figures}"
     context = cache(context)
     total = max(1, -(-len(items) // PAGE_SIZE))
     urls = [base if n == 1 else f"{base}trang-{n}/" for n in range(1, total + 1)]
@@ -86,12 +84,21 @@ def render_markdown(text: str | None) -> str:
 
 def counts(products: list[Product], today: dt.date) -> dict[str, Any]:
     """Counts shown on home, province and group pages."""
-    stars = Counter(p.stars for p in products)
-    groups = Counter(p.group for p in products)
-    statuses = Counter(p.status_on(today) for p in products)
-    producers = {p.producer.get("name") for p in products if p.producer.get("name")}
+    return counted([facts(p, today) for p in products])
+
+
+def facts(product: Product, today: dt.date) -> tuple:
+    """What counts() counts of a product: (stars, group, status, producer name)."""
+    return product.stars, product.group, product.status_on(today), product.producer.get("name")
+
+
+def counted(rows: list[tuple]) -> dict[str, Any]:
+    """counts() of products given as their facts(), so a build reads each product once for all its lists."""
+    stars, groups, statuses, names = zip(*rows) if rows else ((), (), (), ())
+    stars, groups, statuses = Counter(stars), Counter(groups), Counter(statuses)
+    producers = set(names) - {None, ""}
     return {
-        "total": len(products),
+        "total": len(rows),
         "stars": [(level, stars.get(level, 0)) for level in STAR_LEVELS],
         "stars_unknown": stars.get(None, 0),
         "groups": [(key, label, groups.get(key, 0)) for key, label in GROUPS.items()],
@@ -143,41 +150,49 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     """Every HTML page of the site."""
     history = history or History()
     products = register.products
-    by_province = products_by_province(register)
+    # One pass sorts every product into its lists and reads what their figures count.
+    by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
+    by_group: dict[str | None, list[Product]] = {key: [] for key in [*GROUPS, None]}
+    by_stars: dict[int, list[Product]] = {level: [] for level in STAR_LEVELS}
+    facts_of: dict[Any, list[tuple]] = {key: [] for key in [*by_province, *(("group", k) for k in by_group)]}
+    every = [facts(product, today) for product in products]
+    for product, row in zip(products, every):
+        code = product.province.code
+        by_province[code].append(product)
+        facts_of[code].append(row)
+        if row[1] in by_group:
+            by_group[row[1]].append(product)
+            facts_of["group", row[1]].append(row)
+        if row[0] in by_stars:
+            by_stars[row[0]].append(product)
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
     everything = digest_of(products)
-    national = cache(lambda: counts(products, today))
+    national = cache(lambda: counted(every))
     yield Page("index.html", "index.html", lambda: {
         "counts": national(), "province_rows": province_rows, "groups": GROUPS}, "", everything)
     yield Page("tinh/index.html", "provinces.html", lambda: {"province_rows": province_rows}, "tinh/", everything)
     for province in provinces_sorted:
-        items = by_province[province.code]
-        figures = cache(partial(counts, items, today))
-        yield from list_pages(province_url(province), "province.html", items, lambda province=province, figures=figures: {
-            "province": province, "counts": figures()}, figures)
+        figures = counted(facts_of[province.code])
+        yield from list_pages(province_url(province), "province.html", by_province[province.code],
+                              lambda province=province, figures=figures: {"province": province, "counts": figures},
+                              figures)
     yield Page("nganh/index.html", "groups.html", lambda: {"counts": national()}, "nganh/", everything)
-    for key in [*GROUPS, None]:
-        items = [p for p in products if p.group == key]
-        figures = cache(partial(counts, items, today))
+    for key, items in by_group.items():
+        figures = counted(facts_of["group", key])
         yield from list_pages(group_url(key), "group.html", items, lambda key=key, figures=figures: {
-            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": figures()}, figures)
+            "group_key": key or "chua-ro", "group_label": GROUPS.get(key, "Chưa rõ ngành"), "counts": figures}, figures)
     yield Page("sao/index.html", "stars_index.html", lambda: {"counts": national()}, "sao/", everything)
-    for level in STAR_LEVELS:
-        yield from list_pages(f"sao/{level}/", "stars.html", [p for p in products if p.stars == level],
-                              lambda level=level: {"level": level})
+    for level, items in by_stars.items():
+        yield from list_pages(f"sao/{level}/", "stars.html", items, lambda level=level: {"level": level})
+    product_context = partial(_product_context, history=history, today=today, site_url=site_url)
+    verify_context = partial(_verify_context, site_url=site_url)
     for product in products:
-        yield Page(f"{product.url}index.html", "product.html", lambda product=product: {
-            "product": product, "description_html": render_markdown(product.description),
-            "verify_url": verify_url(product),
-            "history": history_rows(history.changes_of(product.id)),
-            "jsonld": product_jsonld(product, today, site_url),
-        }, product.url, product.digest + history.digest_of(product.id))
-        yield Page(f"{verify_url(product)}index.html", "verify.html", lambda product=product: {
-            "product": product, "verify_url": verify_url(product), "public_link": site_url + "/" + verify_url(product),
-            "qr": qr.label(site_url + "/" + verify_url(product), "Mã QR dẫn tới trang xác minh này"),
-        }, verify_url(product), product.digest)
+        digest, url, verify = product.digest, product.url, verify_url(product)
+        yield Page(f"{url}index.html", "product.html", partial(product_context, product, verify), url,
+                   digest + history.digest_of(product.id))
+        yield Page(f"{verify}index.html", "verify.html", partial(verify_context, product, verify), verify, digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
@@ -185,18 +200,33 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     yield Page("404.html", "404.html", dict, "404.html")
 
 
+def _product_context(product: Product, verify: str, history: History, today: dt.date, site_url: str) -> dict:
+    return {"product": product, "description_html": render_markdown(product.description), "verify_url": verify,
+            "history": history_rows(history.changes_of(product.id)),
+            "jsonld": product_jsonld(product, today, site_url)}
+
+
+def _verify_context(product: Product, verify: str, site_url: str) -> dict:
+    return {"product": product, "verify_url": verify, "public_link": f"{site_url}/{verify}",
+            "qr": qr.label(f"{site_url}/{verify}", "Mã QR dẫn tới trang xác minh này")}
+
+
 def monitoring_pages(register: Register, provinces_sorted, by_province, today: dt.date) -> Iterator[Page]:
-    """The national monitoring page and one per province."""
+    """The national monitoring page and one per province; the national page's table of provinces is counted
+    from its own figures, so a build computes figures only for the pages it renders."""
     @lru_cache(maxsize=None)
     def figures(code: str | None) -> monitoring.Figures:
         if code is None:
             return monitoring.figures(register.products, today)
         return monitoring.figures(by_province[code], today, register.provinces.by_code[code].name)
 
-    yield Page("giam-sat/index.html", "monitoring.html", lambda: {
-        "fig": figures(None), "province": None, "province_rows": [(p, figures(p.code)) for p in provinces_sorted],
-        "chart": charts.bar_chart, "feed_base": "giam-sat/", "limit": monitoring.LIST_LIMIT,
-    }, "giam-sat/", digest_of(register.products))
+    def national() -> dict:
+        rows = monitoring.by_province(figures(None))
+        return {"fig": figures(None), "province": None, "chart": charts.bar_chart, "feed_base": "giam-sat/",
+                "province_rows": [(p, rows.get(p.code, monitoring.AreaCounts())) for p in provinces_sorted],
+                "limit": monitoring.LIST_LIMIT}
+
+    yield Page("giam-sat/index.html", "monitoring.html", national, "giam-sat/", digest_of(register.products))
     for province in provinces_sorted:
         yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", lambda province=province: {
             "fig": figures(province.code), "province": province, "province_rows": [], "chart": charts.bar_chart,
