@@ -11,12 +11,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import markdown
 import nh3
 
 from . import charts, feeds, monitoring, qr
+from .cache import PieceStore, code_digest
 from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
@@ -204,18 +206,32 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
         }, monitoring_url(province), digest_of(by_province[province.code]))
 
 
-def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
-    """The Atom feed and calendar of the nation and of each province."""
+def files(register: Register, today: dt.date, public_url: str, folder: Path | None = None) -> Iterator[Job]:
+    """The Atom feed and calendar of the nation and of each province. The notices are found once, each one's
+    pieces serialised once for all files and kept in *folder* between builds."""
     groups = products_by_province(register)
     areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
+
+    @cache
+    def notices() -> dict[str | None, list[feeds.Notice]]:
+        found = feeds.notices(register.products, today)
+        by_code = {p.code: [] for p in register.provinces}
+        for notice in found:  # in the national order, which is each province's
+            by_code[notice.product.province.code].append(notice)
+        return {None: found, **by_code}
+
+    @cache
+    def pieces() -> feeds.Pieces:
+        return feeds.serialised(notices()[None], public_url, PieceStore(folder, code_digest(everything=True), "feeds"))
+
     for province, name, items in areas:
-        base = monitoring_url(province)
+        base, code = monitoring_url(province), province and province.code
         title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
         key = digest_of(items)
-        yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, items=items: feeds.atom(
-            title, public_url, f"{public_url}/{base}canh-bao.atom", feeds.notices(items, today), today).encode())
-        yield Job(f"{base}lich-het-han.ics", key, lambda title=title, items=items: feeds.icalendar(
-            title, public_url, feeds.notices(items, today)))
+        yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, code=code: feeds.atom(
+            title, public_url, f"{public_url}/{base}canh-bao.atom", notices()[code], today, pieces()))
+        yield Job(f"{base}lich-het-han.ics", key, lambda title=title, code=code: feeds.icalendar(
+            title, public_url, notices()[code], pieces()))
 
 
 def sitemap(urls: list[str], site_url: str) -> str:
