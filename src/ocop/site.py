@@ -210,7 +210,9 @@ def files(register: Register, today: dt.date, public_url: str, folder: Path | No
     """The Atom feed and calendar of the nation and of each province. The notices are found once, each one's
     pieces serialised once for all files and kept in *folder* between builds."""
     groups = products_by_province(register)
-    areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
+    keys = {p.code: hashlib.sha1((repr(p) + digest_of(groups[p.code])).encode()).hexdigest() for p in register.provinces}
+    # The national files order notices by day, not as the register does: keyed by the provinces' keys.
+    keys[None] = hashlib.sha1("".join(keys.values()).encode()).hexdigest()
 
     @cache
     def notices() -> dict[str | None, list[feeds.Notice]]:
@@ -224,10 +226,10 @@ def files(register: Register, today: dt.date, public_url: str, folder: Path | No
     def pieces() -> feeds.Pieces:
         return feeds.serialised(notices()[None], public_url, PieceStore(folder, code_digest(everything=True), "feeds"))
 
-    for province, name, items in areas:
-        base, code = monitoring_url(province), province and province.code
-        title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
-        key = digest_of(items)
+    for province in [None, *register.provinces]:
+        base, code = monitoring_url(province), province.code if province else None
+        title = f"OCOP {province.name if province else 'Toàn quốc'}: hết hạn sắp tới và thu hồi"
+        key = keys[code]
         yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, code=code: feeds.atom(
             title, public_url, f"{public_url}/{base}canh-bao.atom", notices()[code], today, pieces()))
         yield Job(f"{base}lich-het-han.ics", key, lambda title=title, code=code: feeds.icalendar(
