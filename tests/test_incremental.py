@@ -5,7 +5,7 @@ import datetime as dt
 import shutil
 
 from conftest import FIXTURE, ROOT, valid_record, write_record
-from ocop import export
+from ocop import export, feeds
 from ocop.cache import PieceStore
 from ocop.history import History
 from ocop.opendata import workbook_jobs
@@ -74,6 +74,36 @@ def test_an_edit_serialises_one_record_and_makes_one_workbook_again(tmp_path, mo
     changed = {name for name in after if before.get(name) != after[name] and name.startswith("data/")}
     assert {name for name in changed if name.startswith("data/xlsx/")} == {"data/xlsx/68-lam-dong.xlsx"}
     assert {"data/products.csv", "data/products.json", "data/products.jsonl", "data/SHA256SUMS"} <= changed
+    shutil.rmtree(tmp_path / ".cache")
+    build(content, tmp_path / "full")
+    assert tree(tmp_path / "full") == after
+
+
+def test_an_edit_serialises_only_the_edited_products_notices(tmp_path, monkeypatch):
+    """The national and provincial feeds are put together from stored events and entries: after an edit only the
+    edited product's notice is serialised again, and the feeds are those of a build from nothing."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = tmp_path / "out"
+    made = []
+    real_vevent, real_entry = feeds.vevent, feeds.entry
+    monkeypatch.setattr(feeds, "vevent", lambda item, url: made.append(("event", item.uid)) or real_vevent(item, url))
+    monkeypatch.setattr(feeds, "entry", lambda item, url: made.append(("entry", item.uid)) or real_entry(item, url))
+    build(content, out)
+    assert sorted(made) == [("entry", "68-nho-bong-lai-farm/expires/2027-03-13"), ("entry", "96-tom-kho-ca-mau/revoked"),
+                            ("event", "68-nho-bong-lai-farm/expires/2027-03-13"), ("event", "96-tom-kho-ca-mau/revoked")]
+    before = tree(out)
+    made.clear()
+    edited = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: ", "name: Mới ", 1), encoding="utf-8")
+    build(content, out)
+    after = tree(out)
+    assert made == [("event", "68-nho-bong-lai-farm/expires/2027-03-13"), ("entry", "68-nho-bong-lai-farm/expires/2027-03-13")]
+    changed = {name for name in after if before.get(name) != after[name] and name.startswith("giam-sat/")
+               and not name.endswith(".html")}
+    assert changed == {"giam-sat/canh-bao.atom", "giam-sat/lich-het-han.ics",
+                       "giam-sat/lam-dong/canh-bao.atom", "giam-sat/lam-dong/lich-het-han.ics"}
+    assert "Mới Nho Bồng Lai Farm" in after["giam-sat/lich-het-han.ics"].decode()
     shutil.rmtree(tmp_path / ".cache")
     build(content, tmp_path / "full")
     assert tree(tmp_path / "full") == after

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from conftest import FIXTURE
-from ocop import feeds, monitoring
+from ocop import feed, feeds, monitoring
 from ocop.cli import main
 from ocop.qr import label
 from ocop.register import load_register
@@ -103,6 +103,36 @@ def test_feeds_and_calendar(products):
     assert [e.decoded("dtstart") for e in events] == [D("2023-11-18"), D("2027-03-13")]
     alarms = events[1].walk("VALARM")
     assert alarms[0].decoded("trigger") == dt.timedelta(days=-30)
+
+
+def test_calendar_is_what_the_library_writes_for_the_whole_calendar(products):
+    """Put together from each event's bytes, the file is byte for byte icalendar's own Calendar.to_ical()."""
+    items = feeds.notices(products, D("2027-01-01"))
+    whole = Calendar()
+    whole.add("prodid", "-//Sổ đăng ký OCOP mở//vi")
+    whole.add("version", "2.0")
+    whole.add("x-wr-calname", "OCOP Cà Mau, Lâm Đồng: hết hạn sắp tới và thu hồi")
+    for item in sorted(items, key=lambda n: n.day):
+        whole.add_component(feeds.vevent(item, "https://x.vn"))
+    assert feeds.icalendar("OCOP Cà Mau, Lâm Đồng: hết hạn sắp tới và thu hồi", "https://x.vn", items) == whole.to_ical()
+
+
+def test_atom_is_what_elementtree_writes_for_the_whole_feed():
+    """Put together from each entry's text, an Atom document is what ElementTree writes for the whole tree, even
+    with text and links that need escaping or are empty."""
+    odd = ['Tôm & "cá" <khô>', "", "dòng\nmới\ttab", "]]> &amp;"]
+    entries = [feed.Entry(f"tag:x,2025:{n}", text, "2025-01-01T00:00:00+00:00", f"https://x.vn/?a=1&b={text}",
+                          f"<p>{text}</p>", text) for n, text in enumerate(odd)]
+    text = feed.document("Tiêu đề <&>", "", "https://x.vn/a.atom", "https://x.vn/", "2025-01-01", entries)
+    root = ET.fromstring(text)
+    assert [e.findtext("{http://www.w3.org/2005/Atom}title") or "" for e in root][-4:] == odd
+    ET.register_namespace("", "http://www.w3.org/2005/Atom")
+    ET.indent(root)
+    assert text == '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    empty = feed.document("T", "S", "https://x.vn/a.atom", "https://x.vn/", "2025-01-01", [])
+    root = ET.fromstring(empty)
+    ET.indent(root)
+    assert empty == '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def test_qr_code_decodes_to_the_verification_url():

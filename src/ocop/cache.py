@@ -140,15 +140,16 @@ def remove_others(path: Path, pattern: str) -> None:
 class PieceStore:
     """Pieces of bytes by key (a product's lines of the export files), kept between builds.
 
-    The pieces lie one after another in a ``.bin`` file, new ones appended; ``pieces-<code digest>.pickle``
+    The pieces lie one after another in a ``.bin`` file, new ones appended; ``<name>-<code digest>.pickle``
     indexes them: (bin file name, its size, {key: (offset, lengths)}), replaced atomically. Once more than half
     the file is pieces no longer used, the used ones are copied into a fresh file. So a build after one edit
     reads the file, appends that edit's pieces and rewrites only the index. An index naming a missing or
     shorter file is ignored; deleting the folder is always safe.
     """
 
-    def __init__(self, folder: Path | None, code: str):
-        self.folder, self.code, self.index = folder, code, folder / f"pieces-{code}.pickle" if folder else None
+    def __init__(self, folder: Path | None, code: str, name: str = "pieces"):
+        self.folder, self.code, self.name = folder, code, name  # stores of different names share a folder
+        self.index = folder / f"{name}-{code}.pickle" if folder else None
         self.bin_name: str | None = None
         self.data = memoryview(b"")
         self.entries: dict[str, tuple[int, tuple[int, ...]]] = {}
@@ -186,7 +187,7 @@ class PieceStore:
         entries = dict(self.used)
         try:
             if self.bin_name is None or len(self.data) - live > live:
-                name = f"pieces-{self.code}-{os.urandom(4).hex()}.bin"
+                name = f"{self.name}-{self.code}-{os.urandom(4).hex()}.bin"
                 chunks = [self.data[o:o + sum(lengths)] for o, lengths in self.used.values()]
                 offset = 0
                 for key, (o, lengths) in self.used.items():
@@ -216,8 +217,8 @@ class PieceStore:
         except OSError:
             return
         if write_atomic(self.index, pickle.dumps((name, offset, entries), protocol=pickle.HIGHEST_PROTOCOL)):
-            remove_others(self.index, "pieces-*.pickle")
-            remove_others(self.folder / name, "pieces-*.bin")
+            remove_others(self.index, f"{self.name}-*.pickle")
+            remove_others(self.folder / name, f"{self.name}-*.bin")
 
 
 class PackedLines(Mapping):

@@ -48,37 +48,46 @@ class Entry:
     author: str = "Sổ đăng ký OCOP mở"
 
 
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    node = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def entry_xml(item: Entry) -> str:
+    """One ``<entry>`` as ``document`` places it: indented one level, ending its line."""
+    entry = ET.Element("entry")
+    _sub(entry, "title", item.title)
+    _sub(entry, "id", item.id)
+    _sub(entry, "updated", item.updated)
+    _sub(_sub(entry, "author"), "name", item.author)
+    _sub(entry, "link", rel="alternate", type="text/html", href=item.link)
+    _sub(entry, "content", item.html, type="html")
+    ET.indent(entry, level=1)
+    return "  " + ET.tostring(entry, encoding="unicode") + "\n"
+
+
+def frame(title: str, subtitle: str, feed_url: str, alternate: str, updated: str) -> tuple[str, str]:
+    """The text of an Atom 1.0 document before its entries and after them."""
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "vi"})  # the default namespace: tags without prefix
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", subtitle)
+    _sub(feed, "id", feed_url)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=alternate)
+    _sub(feed, "updated", updated)
+    _sub(_sub(feed, "author"), "name", "Sổ đăng ký OCOP mở")
+    _sub(feed, "rights", "Dữ liệu: CC BY 4.0 — ghi nguồn «Sổ đăng ký OCOP mở» và các nguồn trong từng hồ sơ")
+    ET.indent(feed)
+    text = ET.tostring(feed, encoding="unicode")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + text.removesuffix("</feed>"), "</feed>\n"
+
+
 def document(title: str, subtitle: str, feed_url: str, alternate: str, updated: str, entries: list[Entry]) -> str:
     """An Atom 1.0 document; every date comes from the data, so two builds give the same bytes."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "vi"})
-
-    def sub(parent, tag, text=None, **attrs):
-        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            node.text = text
-        return node
-
-    sub(feed, "title", title)
-    sub(feed, "subtitle", subtitle)
-    sub(feed, "id", feed_url)
-    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
-    sub(feed, "link", rel="alternate", type="text/html", href=alternate)
-    sub(feed, "updated", updated)
-    author = sub(feed, "author")
-    sub(author, "name", "Sổ đăng ký OCOP mở")
-    sub(feed, "rights", "Dữ liệu: CC BY 4.0 — ghi nguồn «Sổ đăng ký OCOP mở» và các nguồn trong từng hồ sơ")
-    for item in entries:
-        entry = sub(feed, "entry")
-        sub(entry, "title", item.title)
-        sub(entry, "id", item.id)
-        sub(entry, "updated", item.updated)
-        who = sub(entry, "author")
-        sub(who, "name", item.author)
-        sub(entry, "link", rel="alternate", type="text/html", href=item.link)
-        sub(entry, "content", item.html, type="html")
-    ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    head, tail = frame(title, subtitle, feed_url, alternate, updated)
+    return head + "".join(map(entry_xml, entries)) + tail
 
 
 def atom(register: Register, history: History, site_url: str, updated: dt.datetime) -> str:

@@ -1,15 +1,21 @@
-"""Per-province Atom feeds and iCalendar files of upcoming expiries and status changes."""
+"""Per-province Atom feeds and iCalendar files of upcoming expiries and status changes.
+
+Each notice's VEVENT and Atom entry are serialised once and shared by the national and provincial files; kept in
+a ``PieceStore`` keyed by the notice's inputs, so after an edit only the edited record's notices are made again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, __version__ as _ICALENDAR
 
-from .feed import Entry, document
+from . import feed
+from .cache import PieceStore
 from .lifecycle import STATUSES
 from .model import Product
 
@@ -54,36 +60,73 @@ def notices(products: list[Product], today: dt.date) -> list[Notice]:
     return sorted(items, key=lambda n: (n.day, n.uid), reverse=True)
 
 
-def atom(title: str, site_url: str, feed_url: str, items: list[Notice], today: dt.date) -> str:
-    """An Atom feed of *items*, dated by its newest entry (else the as-of day), so the bytes are reproducible."""
+def vevent(item: Notice, site_url: str) -> Event:
+    """The notice's all-day event, an expiry with an alarm 30 days before."""
+    event = Event()
+    event.add("uid", f"{item.uid}@ocop-register")
+    event.add("dtstamp", dt.datetime.combine(item.day, dt.time(), tzinfo=dt.timezone.utc))
+    event.add("dtstart", item.day)
+    event.add("dtend", item.day + dt.timedelta(days=1))
+    event.add("summary", item.title)
+    event.add("description", item.text)
+    event.add("url", f"{site_url}/{item.product.url}")
+    if "/expires/" in item.uid:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Còn {WARNING_DAYS} ngày: {item.title}")
+        alarm.add("trigger", dt.timedelta(days=-WARNING_DAYS))
+        event.add_component(alarm)
+    return event
+
+
+def entry(item: Notice, site_url: str) -> bytes:
+    """The notice's Atom entry."""
     host = urlsplit(site_url).hostname or "ocop-register.invalid"
-    entries = [Entry(f"tag:{host},{n.day.year}:{n.uid}", n.title, f"{n.day.isoformat()}T00:00:00+00:00",
-                     f"{site_url}/{n.product.url}", html.escape(n.text)) for n in items]
+    return feed.entry_xml(feed.Entry(f"tag:{host},{item.day.year}:{item.uid}", item.title,
+                                     f"{item.day.isoformat()}T00:00:00+00:00", f"{site_url}/{item.product.url}",
+                                     html.escape(item.text))).encode()
+
+
+Pieces = dict[str, tuple[bytes, bytes]]  # notice uid -> (VEVENT, Atom entry)
+
+
+def serialised(items: list[Notice], site_url: str, store: PieceStore | None = None) -> Pieces:
+    """The VEVENT and Atom entry of each notice, taken from *store* when it holds them for the same inputs, else
+    made and put there; the store is saved."""
+    store = store or PieceStore(None, "")
+    context = f"|{site_url}|{_ICALENDAR}".encode()
+    pieces = {}
+    for item in items:
+        key = hashlib.sha1(f"{item.uid}|{item.day}|{item.title}|{item.text}|{item.product.url}".encode()
+                           + context).hexdigest()
+        got = store.get(key)
+        if got is None:
+            got = (vevent(item, site_url).to_ical(), entry(item, site_url))
+            store.put(key, got)
+        pieces[item.uid] = got
+    store.save()
+    return pieces
+
+
+def atom(title: str, site_url: str, feed_url: str, items: list[Notice], today: dt.date,
+         pieces: Pieces | None = None) -> bytes:
+    """An Atom feed of *items*, dated by its newest entry (else the as-of day), so the bytes are reproducible.
+    Entries come from *pieces* (all of *items*') when given."""
+    pieces = pieces or serialised(items, site_url)
     newest = max((n.day for n in items), default=today)
-    return document(title, "Giấy chứng nhận sắp hết hạn (180 ngày tới) và quyết định thu hồi, loại khỏi danh sách.",
-                    feed_url, f"{site_url}/", f"{newest.isoformat()}T00:00:00+00:00", entries)
+    head, tail = feed.frame(title, "Giấy chứng nhận sắp hết hạn (180 ngày tới) và quyết định thu hồi, loại khỏi danh sách.",
+                            feed_url, f"{site_url}/", f"{newest.isoformat()}T00:00:00+00:00")
+    return b"".join([head.encode(), *(pieces[n.uid][1] for n in items), tail.encode()])
 
 
-def icalendar(title: str, site_url: str, items: list[Notice]) -> bytes:
-    """An iCalendar file: an all-day event per notice, expiries with an alarm 30 days before."""
+def icalendar(title: str, site_url: str, items: list[Notice], pieces: Pieces | None = None) -> bytes:
+    """An iCalendar file of *items* by day: what ``Calendar.to_ical()`` gives with each notice's event added,
+    the events taken from *pieces* (all of *items*') when given."""
+    pieces = pieces or serialised(items, site_url)
     cal = Calendar()
     cal.add("prodid", "-//Sổ đăng ký OCOP mở//vi")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
-    for item in sorted(items, key=lambda n: (n.day, n.uid)):
-        event = Event()
-        event.add("uid", f"{item.uid}@ocop-register")
-        event.add("dtstamp", dt.datetime.combine(item.day, dt.time(), tzinfo=dt.timezone.utc))
-        event.add("dtstart", item.day)
-        event.add("dtend", item.day + dt.timedelta(days=1))
-        event.add("summary", item.title)
-        event.add("description", item.text)
-        event.add("url", f"{site_url}/{item.product.url}")
-        if "/expires/" in item.uid:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Còn {WARNING_DAYS} ngày: {item.title}")
-            alarm.add("trigger", dt.timedelta(days=-WARNING_DAYS))
-            event.add_component(alarm)
-        cal.add_component(event)
-    return cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical().removesuffix(end)
+    return b"".join([head, *(pieces[n.uid][0] for n in sorted(items, key=lambda n: (n.day, n.uid))), end])

@@ -92,11 +92,11 @@ class OcopGenerator(Generator):
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
+        cache = Path(self.path).resolve().parent / ".cache" / "ocop"
         with stage("Tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url)), "Tin, lịch")
+            output.run(list(site.files(self.register, self.today, self.site_url, cache)), "Tin, lịch")
         with stage("API"):
-            opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url,
-                                             Path(self.path).resolve().parent / ".cache" / "ocop")
+            opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, cache)
             output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
             output.run(opened.workbooks, "XLSX", parallel_from=2)

@@ -10,12 +10,14 @@ from collections import Counter
 import hashlib
 import re
 from functools import cache, lru_cache, partial
+from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
 import markdown
 import nh3
 
 from . import charts, feeds, monitoring, qr
+from .cache import PieceStore, code_digest
 from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
@@ -234,18 +236,34 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
         }, monitoring_url(province), digest_of(by_province[province.code]))
 
 
-def files(register: Register, today: dt.date, public_url: str) -> Iterator[Job]:
-    """The Atom feed and calendar of the nation and of each province."""
+def files(register: Register, today: dt.date, public_url: str, folder: Path | None = None) -> Iterator[Job]:
+    """The Atom feed and calendar of the nation and of each province. The notices are found once, each one's
+    pieces serialised once for all files and kept in *folder* between builds."""
     groups = products_by_province(register)
-    areas = [(None, "Toàn quốc", register.products)] + [(p, p.name, groups[p.code]) for p in register.provinces]
-    for province, name, items in areas:
-        base = monitoring_url(province)
-        title = f"OCOP {name}: hết hạn sắp tới và thu hồi"
-        key = digest_of(items)
-        yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, items=items: feeds.atom(
-            title, public_url, f"{public_url}/{base}canh-bao.atom", feeds.notices(items, today), today).encode())
-        yield Job(f"{base}lich-het-han.ics", key, lambda title=title, items=items: feeds.icalendar(
-            title, public_url, feeds.notices(items, today)))
+    keys = {p.code: hashlib.sha1((repr(p) + digest_of(groups[p.code])).encode()).hexdigest() for p in register.provinces}
+    # The national files order notices by day, not as the register does: keyed by the provinces' keys.
+    keys[None] = hashlib.sha1("".join(keys.values()).encode()).hexdigest()
+
+    @cache
+    def notices() -> dict[str | None, list[feeds.Notice]]:
+        found = feeds.notices(register.products, today)
+        by_code = {p.code: [] for p in register.provinces}
+        for notice in found:  # in the national order, which is each province's
+            by_code[notice.product.province.code].append(notice)
+        return {None: found, **by_code}
+
+    @cache
+    def pieces() -> feeds.Pieces:
+        return feeds.serialised(notices()[None], public_url, PieceStore(folder, code_digest(everything=True), "feeds"))
+
+    for province in [None, *register.provinces]:
+        base, code = monitoring_url(province), province.code if province else None
+        title = f"OCOP {province.name if province else 'Toàn quốc'}: hết hạn sắp tới và thu hồi"
+        key = keys[code]
+        yield Job(f"{base}canh-bao.atom", key, lambda title=title, base=base, code=code: feeds.atom(
+            title, public_url, f"{public_url}/{base}canh-bao.atom", notices()[code], today, pieces()))
+        yield Job(f"{base}lich-het-han.ics", key, lambda title=title, code=code: feeds.icalendar(
+            title, public_url, notices()[code], pieces()))
 
 
 def sitemap(urls: list[str], site_url: str) -> str:
