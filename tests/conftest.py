@@ -94,7 +94,7 @@ def build(content_dir: Path, out: Path, today: str = TODAY) -> Path:
 
     register, report = load_register(content_dir)
     assert report.ok, report.lines()
-    build_site(register, content_dir, out, ROOT / "pelicanconf.py", today)
+    build_site(register, content_dir, out, ROOT / "pelicanconf.py", today, cache_dir=out.with_name(out.name + "-cache"))
     return out
 
 

@@ -19,7 +19,8 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     register, report = load_register(FIXTURE)
     assert report.ok, report.lines()
-    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", TODAY)
+    build_site(register, FIXTURE, out, ROOT / "pelicanconf.py", TODAY, cache_dir=out.with_name(out.name + "-cache"))
+    assert not (FIXTURE.parent / ".cache").exists()  # tests never write into the repository
     return out
 
 
@@ -117,7 +118,7 @@ def test_template_typo_fails_the_build(tmp_path):
                     encoding="utf-8")
     register, _ = load_register(FIXTURE)
     with pytest.raises(Exception, match="product_nmae"):
-        build_site(register, FIXTURE, tmp_path / "out", conf, TODAY)
+        build_site(register, FIXTURE, tmp_path / "out", conf, TODAY, cache_dir=tmp_path / "cache")
 
 
 def test_verification_page_carries_its_qr_code(site):

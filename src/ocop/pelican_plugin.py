@@ -92,7 +92,7 @@ class OcopGenerator(Generator):
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
-        cache = Path(self.path).resolve().parent / ".cache" / "ocop"
+        cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
         with stage("Tin Atom, lịch"):
             output.run(list(site.files(self.register, self.today, self.site_url, cache)), "Tin, lịch")
         with stage("API"):
@@ -114,8 +114,12 @@ class OcopGenerator(Generator):
 
 
 def build_site(register, content_dir: Path, output_dir: Path, settings_file: Path,
-               today: dt.date | str | None = None, progress: Progress | None = None) -> None:
-    """Run Pelican with *settings_file* to write the site of an already validated *register*."""
+               today: dt.date | str | None = None, progress: Progress | None = None,
+               cache_dir: Path | None = None) -> None:
+    """Run Pelican with *settings_file* to write the site of an already validated *register*.
+
+    Pieces kept between builds (export rows, feed entries) go to *cache_dir*, by default ``.cache/ocop/``
+    beside the content folder."""
     from pelican import Pelican
     from pelican.log import console
     from pelican.settings import read_settings
@@ -128,6 +132,8 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
     if today:
         override["OCOP_TODAY"] = today
     override["OCOP_PROGRESS"] = progress or Progress()
+    if cache_dir:
+        override["OCOP_CACHE"] = str(cache_dir)
     pelican = Pelican(read_settings(str(settings_file), override=override))
     quiet, console.quiet = console.quiet, True  # its summary counts blog articles, of which we have none
     try:
