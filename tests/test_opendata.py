@@ -106,7 +106,7 @@ def test_json_assembled_from_rows_equals_json_dumps():
              "m": "", "n": 0}]
     table = Table("t", "", "", "", [Column(k, "any", "", "", "", "", lambda r, k=k: r[k]) for k in rows[0]], ["a"],
                   items=rows)
-    assert table_files(table, [serialised(table, [row]) for row in rows])["t.json"] == json_bytes(rows)
+    assert b"".join(table_files(table, [serialised(table, [row]) for row in rows])["t.json"]) == json_bytes(rows)
 
 
 def test_one_workbook_per_provincial_unit(site):

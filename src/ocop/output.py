@@ -37,10 +37,12 @@ class Stats:
     removed: int = 0
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write *data* to *path* unless the file already holds exactly these bytes; True if written."""
+def write_if_changed(path: Path, data: bytes | list[bytes]) -> bool:
+    """Write *data* (bytes, or the chunks of a file too big to join) to *path* unless the file already holds exactly
+    these bytes; True if written."""
+    chunks = data if isinstance(data, list) else [data]
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if path.stat().st_size == sum(map(len, chunks)) and _holds(path, chunks):
             return False
     except FileNotFoundError:
         try:  # one mkdir, no is_dir() check after it: most new files are the only file of a new folder
@@ -49,8 +51,15 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             pass
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    with open(path, "wb") as handle:
+        handle.writelines(chunks)
     return True
+
+
+def _holds(path: Path, chunks: list[bytes]) -> bool:
+    """True if the file at *path* begins with the *chunks*, read one chunk at a time."""
+    with open(path, "rb") as handle:
+        return all(handle.read(len(chunk)) == chunk for chunk in chunks)
 
 
 _JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them
@@ -122,7 +131,7 @@ class Output:
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
         _JOBS = []
 
-    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> None:
+    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes]]]) -> None:
         """Files made together by one computation (the data exports): skipped together when *key* is unchanged.
         Files under *folder* that jobs of this build already made are not the bundle's."""
         before = self._bundle(folder)
