@@ -376,10 +376,11 @@ def _jsonl_line(row: dict) -> str:
     return line + "\n"
 
 
-def _json_value(value: Any) -> str:
-    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row: scalars by the
-    C encoder's own functions (with an indent, json.dumps runs its slower pure-Python encoder), anything else
-    by json.dumps moved two levels in (JSON text holds no raw newline)."""
+def _json_value(value: Any, line: str = "\n  ") -> str:
+    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row (*line*: a new line with
+    the indentation of the field's). Scalars by the C encoder's own functions, lists and objects here: with an
+    indent, json.dumps runs its pure-Python encoder, slower, and leaving a reference cycle behind at each call
+    (garbage that piles up while collection is paused)."""
     if value is None:
         return "null"
     if value is True or value is False:
@@ -389,7 +390,16 @@ def _json_value(value: Any) -> str:
         return encode_basestring(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return kind.__repr__(value)
-    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    if kind is float:
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    inner = line + " "
+    if kind is list or kind is tuple:
+        brackets, items = "[]", (_json_value(v, inner) for v in value)
+    elif kind is dict and all(type(k) is str for k in value):
+        brackets, items = "{}", (f"{encode_basestring(k)}: {_json_value(v, inner)}" for k, v in value.items())
+    else:
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", line)
+    return f"{brackets[0]}{inner}{(',' + inner).join(items)}{line}{brackets[1]}" if value else brackets
 
 
 def _json_element(row: dict) -> str:
