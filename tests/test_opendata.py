@@ -2,6 +2,7 @@
 descriptor, API files against the OpenAPI description, JSON-LD, the Atom feed, redirects and the change history."""
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import re
@@ -104,9 +105,22 @@ def test_json_assembled_from_rows_equals_json_dumps():
              "g": {"h": [{"i": []}], "j": {}}, "k": 10**20, "l": float("nan"), "m": -0.0, "n": False},
             {"a": "", "b": 0, "c": ["only"], "d": [[1], []], "e": 1e-7, "f": False, "g": {}, "k": -3, "l": 1e300,
              "m": "", "n": 0}]
+    rows[0]["o"], rows[1]["o"] = (1, ["x", (2,)]), {1: "not a text key", "k": float("-inf")}
     table = Table("t", "", "", "", [Column(k, "any", "", "", "", "", lambda r, k=k: r[k]) for k in rows[0]], ["a"],
                   items=rows)
-    assert table_files(table, [serialised(table, [row]) for row in rows])["t.json"] == json_bytes(rows)
+    assert b"".join(table_files(table, [serialised(table, [row]) for row in rows])["t.json"]) == json_bytes(rows)
+
+
+def test_json_rows_are_written_without_leaving_garbage():
+    from ocop.export import _json_element
+
+    gc.collect()
+    gc.disable()  # as while the exports are made
+    try:
+        _json_element({"sources": ["https://a.vn/1"], "score": {"a": 30, "b": [1.5, {}]}})
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_one_workbook_per_provincial_unit(site):

@@ -61,3 +61,15 @@ def test_damaged_cache_is_ignored(messy, tmp_path):
     assert len(blobs) == len(seen) == 49
     cache_file.write_bytes(pickle.dumps(({key: b"\x80damaged" for key in blobs}, seen)))
     assert outcome(*load_register(messy, cache=True)) == expected
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_records_share_their_field_names_and_short_texts(messy, cached):
+    if cached:
+        load_register(messy, cache=True)
+    products = load_register(messy, cache=cached)[0].products
+    first, second = (p.data for p in products if p.id in ("68-san-pham-01", "68-san-pham-02"))
+    assert [id(key) for key in first if key in second] == [id(key) for key in second if key in first]
+    assert first["province"] == second["province"] and first["province"] is second["province"]  # "68": a code
+    producer_keys = {id(key) for p in products for key in p.producer}
+    assert len(producer_keys) == len({key for p in products for key in p.producer})

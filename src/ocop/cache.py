@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -262,4 +263,19 @@ def unpack(blob: bytes) -> Entry | None:
         data, id_line, lines, broken, bad, problems = pickle.loads(blob)
     except Exception:  # noqa: BLE001 - any damage to a cache file only means loading the record again
         return None
-    return Entry(data, PackedLines(lines, id_line), broken, bad, problems)
+    return Entry(shared(data), PackedLines(lines, id_line), broken, bad, problems)
+
+
+SHARED_LENGTH = 16  # texts this short (codes, kinds, dates) recur across records
+
+
+def shared(value):
+    """*value* with its field names and short texts interned: every record names the same two dozen fields and
+    repeats a few codes, kinds and dates, which unpickled would be new strings in each record."""
+    if isinstance(value, dict):
+        return {sys.intern(k) if type(k) is str else k: shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shared(v) for v in value]
+    if type(value) is str and len(value) <= SHARED_LENGTH:
+        return sys.intern(value)
+    return value

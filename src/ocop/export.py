@@ -376,10 +376,11 @@ def _jsonl_line(row: dict) -> str:
     return line + "\n"
 
 
-def _json_value(value: Any, indent: str = "  ") -> str:
-    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row (*indent* in): scalars
-    by the C encoder's own functions (with an indent, json.dumps runs its slower pure-Python encoder), anything
-    else by json.dumps moved in (JSON text holds no raw newline)."""
+def _json_value(value: Any, line: str = "\n  ") -> str:
+    """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row (*line*: a new line with
+    the indentation of the field's). Scalars by the C encoder's own functions, lists and objects here: with an
+    indent, json.dumps runs its pure-Python encoder, slower, and leaving a reference cycle behind at each call
+    (garbage that piles up while collection is paused)."""
     if value is None:
         return "null"
     if value is True or value is False:
@@ -389,13 +390,23 @@ def _json_value(value: Any, indent: str = "  ") -> str:
         return encode_basestring(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return kind.__repr__(value)
-    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + indent)
+    if kind is float:
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    inner = line + " "
+    if kind is list or kind is tuple:
+        brackets, items = "[]", (_json_value(v, inner) for v in value)
+    elif kind is dict and all(type(k) is str for k in value):
+        brackets, items = "{}", (f"{encode_basestring(k)}: {_json_value(v, inner)}" for k, v in value.items())
+    else:
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", line)
+    return f"{brackets[0]}{inner}{(',' + inner).join(items)}{line}{brackets[1]}" if value else brackets
 
 
 def _json_element(row: dict, depth: int = 1) -> str:
     """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``, *depth* levels in."""
     outer, inner = " " * depth, " " * (depth + 1)
-    return (f"{outer}{{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_json_value(v, inner)}" for k, v in row.items())
+    line = "\n" + inner
+    return (f"{outer}{{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_json_value(v, line)}" for k, v in row.items())
             + f"\n{outer}}}")
 
 
@@ -408,16 +419,19 @@ def serialised(table: Table, items: list[Any]) -> tuple[bytes, bytes, bytes]:
             "".join(map(_jsonl_line, rows)).encode("utf-8"))
 
 
-def table_files(table: Table, pieces: list[tuple]) -> dict[str, bytes]:
+def table_files(table: Table, pieces: list[tuple]) -> dict[str, list[bytes]]:
     """The table's CSV (UTF-8 with a BOM, so Excel reads Vietnamese; lists as JSON arrays), JSON array (exactly
     ``json.dumps(rows, ensure_ascii=False, indent=1)``) and JSON Lines, from the pieces of its rows in order.
+    Each file is the list of its chunks, never joined: the pieces are written out one after another.
     An empty table has no JSON files: there is no header to read (Frictionless cannot check one)."""
     header = _csv_lines([[c.name for c in table.columns]])
-    files = {f"{table.name}.csv": b"".join([("\ufeff" + header).encode("utf-8"), *(p[0] for p in pieces)])}
+    files = {f"{table.name}.csv": [("\ufeff" + header).encode("utf-8"), *(p[0] for p in pieces)]}
     elements = [p[1] for p in pieces if len(p[1])]
     if elements:
-        files[f"{table.name}.json"] = b"".join([b"[\n", b",\n".join(elements), b"\n]\n"])
-        files[f"{table.name}.jsonl"] = b"".join(p[2] for p in pieces)
+        array = [b",\n"] * (2 * len(elements) + 1)
+        array[0], array[1::2], array[-1] = b"[\n", elements, b"\n]\n"
+        files[f"{table.name}.json"] = array
+        files[f"{table.name}.jsonl"] = [p[2] for p in pieces]
     return files
 
 
@@ -504,6 +518,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def size_and_sha256(chunks: list[bytes]) -> tuple[int, str]:
+    """Length and SHA-256 of the file made of *chunks*."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return sum(map(len, chunks)), digest.hexdigest()
+
+
 def source_hosts(product: Product) -> list[str]:
     """The publisher (host name) of each page the record cites."""
     return [host for host in (urlsplit(u).hostname for u in product.sources) if host]
@@ -518,9 +540,9 @@ def source_list(register: Register, hosts: Counter) -> list[dict]:
     return out
 
 
-def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Register, hosts: Counter,
+def datapackage(all_tables: list[Table], sums: dict[str, tuple[int, str]], register: Register, hosts: Counter,
                 when: dt.datetime, as_of: dt.date, site_url: str, commit: str | None) -> dict:
-    """The Frictionless data package describing every table file, with sizes and SHA-256 hashes.
+    """The Frictionless data package describing every table file, with sizes and SHA-256 hashes (*sums*).
 
     The provincial workbooks are not resources: each is a slice of the products and certifications tables the
     CSV/JSON resources already describe, and as resources they would repeat both schemas 34 times over. Their
@@ -530,12 +552,12 @@ def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Regi
     for table in all_tables:
         for fmt in FORMATS:
             path = f"{table.name}.{fmt}"
-            if path not in files:
+            if path not in sums:
                 continue
             resource: dict[str, Any] = {
                 "name": f"{table.name}-{fmt}", "type": "table", "path": path, "format": fmt,
                 "mediatype": _MEDIA[fmt], "title": f"{table.title} ({fmt.upper()})", "x-title-en": table.title_en,
-                "description": table.description, "bytes": len(files[path]), "hash": f"sha256:{sha256(files[path])}",
+                "description": table.description, "bytes": sums[path][0], "hash": f"sha256:{sums[path][1]}",
             }
             if fmt == "json":
                 # Frictionless streams JSON through ijson and cannot count its bytes (it would report a
@@ -571,10 +593,10 @@ def datapackage(all_tables: list[Table], files: dict[str, bytes], register: Regi
 
 @paused_gc()
 def data_files(register: Register, history: History, today: dt.date, site_url: str, when: dt.datetime,
-               store: PieceStore | None = None, workbooks: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every file of output/data/ by name but the workbooks, datapackage.json and SHA256SUMS included (listing the
-    *workbooks* too). Each product's pieces (its rows in each file, the hosts it cites) come from *store* when it
-    holds them for the same inputs."""
+               store: PieceStore | None = None, workbooks: dict[str, str] | None = None) -> dict[str, list[bytes]]:
+    """Every file of output/data/ by name (as its chunks, see table_files) but the workbooks, datapackage.json and
+    SHA256SUMS included (listing the *workbooks* too, given by their SHA-256). Each product's pieces (its rows in
+    each file, the hosts it cites) come from *store* when it holds them for the same inputs."""
     store = store or PieceStore(None, "")
     products, certifications, changes = tables(register, history, today, site_url)
     context = f"|{today}|{site_url}".encode()
@@ -597,9 +619,11 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
         store.put(key, got)
     files |= table_files(changes, [got])
     store.save()
-    package = datapackage([products, certifications, changes], files, register, hosts, when, today, site_url,
+    sums = {name: size_and_sha256(chunks) for name, chunks in files.items()}
+    package = datapackage([products, certifications, changes], sums, register, hosts, when, today, site_url,
                           history.head)
-    files["datapackage.json"] = json_bytes({k: v for k, v in package.items() if v is not None})
-    sums = {name: sha256(data) for name, data in (files | (workbooks or {})).items()}
-    files["SHA256SUMS"] = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())).encode()
+    files["datapackage.json"] = [json_bytes({k: v for k, v in package.items() if v is not None})]
+    digests = {name: digest for name, (_, digest) in sums.items()} | (workbooks or {})
+    digests["datapackage.json"] = sha256(files["datapackage.json"][0])
+    files["SHA256SUMS"] = ["".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()]
     return files

@@ -23,7 +23,7 @@ class OpenData:
     one workbook job per provincial unit, and the jobs of every other file."""
 
     key: str
-    data: Callable[[Path], dict[str, bytes]]
+    data: Callable[[Path], dict[str, list[bytes]]]
     workbooks: list[Job]
     jobs: list[Job]
 
@@ -57,9 +57,9 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
                                 + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
     workbooks = workbook_jobs(register, history, today, site_url, when)
 
-    def data(root: Path) -> dict[str, bytes]:
-        """The tables; SHA256SUMS lists the workbooks as already written under *root*."""
-        written = {job.output.removeprefix("data/"): (root / job.output).read_bytes() for job in workbooks}
+    def data(root: Path) -> dict[str, list[bytes]]:
+        """The tables, each file as its chunks; SHA256SUMS lists the workbooks as already written under *root*."""
+        written = {job.output.removeprefix("data/"): export.sha256((root / job.output).read_bytes()) for job in workbooks}
         return export.data_files(register, history, today, site_url, when,
                                  PieceStore(cache, code_digest(everything=True)), written)
 

@@ -9,6 +9,7 @@ build after an edit does the work of that edit, and its output is the same as a 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import multiprocessing
@@ -37,10 +38,12 @@ class Stats:
     removed: int = 0
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write *data* to *path* unless the file already holds exactly these bytes; True if written."""
+def write_if_changed(path: Path, data: bytes | list[bytes]) -> bool:
+    """Write *data* (bytes, or the chunks of a file too big to join) to *path* unless the file already holds exactly
+    these bytes; True if written."""
+    chunks = data if isinstance(data, list) else [data]
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if path.stat().st_size == sum(map(len, chunks)) and _holds(path, chunks):
             return False
     except FileNotFoundError:
         try:  # one mkdir, no is_dir() check after it: most new files are the only file of a new folder
@@ -49,8 +52,23 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             pass
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    with open(path, "wb") as handle:
+        handle.writelines(chunks)
     return True
+
+
+def _holds(path: Path, chunks: list[bytes]) -> bool:
+    """True if the file at *path* begins with the *chunks*, read one chunk at a time."""
+    with open(path, "rb") as handle:
+        return all(handle.read(len(chunk)) == chunk for chunk in chunks)
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's malloc_trim): a process forked next starts smaller."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 _JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them
@@ -105,6 +123,7 @@ class Output:
             size = -(-len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
             thawed = gc.get_freeze_count() == 0
+            release_memory()
             gc.freeze()  # workers' collections then never write to (and so copy) the pages of what they inherit
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -122,7 +141,7 @@ class Output:
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
         _JOBS = []
 
-    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> None:
+    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes]]]) -> None:
         """Files made together by one computation (the data exports): skipped together when *key* is unchanged.
         Files under *folder* that jobs of this build already made are not the bundle's."""
         before = self._bundle(folder)
@@ -179,6 +198,7 @@ class Background:
     def __init__(self, make: Callable[[], object]):
         self.make, self.process = make, None
         if "fork" in multiprocessing.get_all_start_methods():
+            release_memory()
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_send_result, args=(make, send), daemon=True)

@@ -92,6 +92,8 @@ class OcopGenerator(Generator):
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
+            urls = [p.url for p in pages if p.output != "404.html"]
+            del pages  # their contexts hold much; the exports after them need the room
         cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
         with stage("Tin Atom, lịch"):
             output.run(list(site.files(self.register, self.today, self.site_url, cache)), "Tin, lịch")
@@ -103,7 +105,6 @@ class OcopGenerator(Generator):
             output.run_bundle("data", opened.key, lambda: opened.data(output.root))
         with stage("Chỉ mục tìm kiếm"):
             output.run_bundle("search", search_key, index.result if index else make_search)
-        urls = [p.url for p in pages if p.output != "404.html"]
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
         output.run([Job("sitemap.xml", None, lambda: sitemap)])
         stats = output.finish()

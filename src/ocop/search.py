@@ -221,7 +221,16 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
         else:
             spelled[folded] = [word]
     length = len(pairs)
-    return _FieldTerms(pairs, tuple((f, (len(words), length, tuple(words))) for f, words in spelled.items()))
+    return _FieldTerms(pairs, tuple(_shared((f, _shared((len(words), length, tuple(words)))))
+                                    for f, words in spelled.items()))
+
+
+_SHAPES: dict[tuple, tuple] = {}  # while indexing, one copy of each (term, shape) and shape: most recur in many fields
+
+
+def _shared(value: tuple) -> tuple:
+    """The copy of *value* already made while indexing, if any."""
+    return _SHAPES.setdefault(value, value)
 
 
 @dataclass
@@ -235,7 +244,10 @@ class Indexed:
 def index_documents(entries: list[Entry]) -> Indexed:
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
-    per_doc = [tuple(_field_terms(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
+    try:
+        per_doc = [tuple(_field_terms(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
+    finally:
+        _SHAPES.clear()
     counts = Counter(chain.from_iterable(terms_.pairs for fields in per_doc for terms_ in fields))
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
