@@ -1,6 +1,7 @@
 """``ocop validate`` as an editor uses it: every problem as file:line: field: message, exit 1."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 import sys
@@ -126,3 +127,14 @@ def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypat
 def test_build_rejects_an_impossible_today(capsys):
     assert main(["build", "--today", "2024-02-30"]) == 2
     assert "--today: ngày «2024-02-30» không hợp lệ" in capsys.readouterr().err
+
+
+def test_build_says_how_to_view_the_folder_it_wrote(content, capsys, tmp_path, monkeypatch):
+    write_record(content, valid_record())
+    out = tmp_path / "elsewhere"
+    assert main(["--content", str(content), "build", "--output", str(out), "--today", "2026-12-03"]) == 0
+    assert f"xem bằng: ocop serve --output {out} (" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    settings = str(Path(__file__).resolve().parent.parent / "pelicanconf.py")
+    assert main(["--content", str(content), "build", "--settings", settings, "--today", "2026-12-03"]) == 0  # output/ here
+    assert "xem bằng: make serve (" in capsys.readouterr().out

@@ -64,7 +64,8 @@ def _build(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     out = Path(args.output)
     print(f"Đã dựng {len(register.products)} sản phẩm, {len(register.provinces)} tỉnh/thành trong {seconds:.1f} s.")
-    print(f"Trang web: {out.resolve()}/index.html — xem bằng: make serve (http://localhost:8000/)")
+    how = "make serve" if out.resolve() == (Path.cwd() / "output").resolve() else f"ocop serve --output {out}"
+    print(f"Trang web: {out.resolve()}/index.html — xem bằng: {how} (http://localhost:8000/)")
     return 0
 
 
@@ -146,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     validate.set_defaults(func=_validate)
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
     build.add_argument("--settings", help="tệp cấu hình Pelican (mặc định: pelicanconf.py cạnh thư mục content)")
-    build.add_argument("--output", default="output")
+    build.add_argument("--output", default="output", help="thư mục ghi trang (mặc định: output)")
     build.add_argument("--timings", action="store_true", help="in thời gian từng bước (cho đo hiệu năng)")
     build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
                        "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")
@@ -158,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--output", help="tệp ghi ra (với csv/xlsx), mặc định output/bao-cao/bao-cao-ocop-<vùng>-<ngày>.<định dạng>")
     report.set_defaults(func=_report)
     serve = sub.add_parser("serve", help="xem trang đã dựng trên máy (http://localhost:8000/)")
-    serve.add_argument("--output", default="output")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--output", default="output", help="thư mục trang đã dựng (mặc định: output)")
+    serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định: 8000)")
     serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     args.content = args.content or str(find_content())
