@@ -1,5 +1,6 @@
 """The real register in content/: 34 provinces and every imported product validate cleanly."""
 
+import re
 import datetime as dt
 from collections import Counter
 
@@ -72,3 +73,17 @@ def test_real_revoked_withdrawn_expired_pages_say_so(register, real_site, status
         html = (real_site / product.url / "index.html").read_text(encoding="utf-8")
         assert f'<span class="status status-{status}" data-status="{status}"' in html
         assert f">{label}</span>" in html
+
+
+def test_verification_page_gives_the_same_valid_until_as_the_product_page(real_site):
+    """The page a label's QR code opens says what the product page says, the latest possible day included."""
+    valid_until = re.compile(r"<dt>Hiệu lực đến</dt><dd>(.*?)</dd>")
+    shown = {}
+    for page in sorted(real_site.glob("san-pham/*/index.html")):
+        if not (real_site / "xac-minh" / page.parent.name).is_dir():
+            continue  # the redirect page of a former id
+        product = valid_until.search(page.read_text(encoding="utf-8")).group(1)
+        verify = valid_until.search((real_site / "xac-minh" / page.parent.name / "index.html").read_text(encoding="utf-8")).group(1)
+        assert verify == product, page.parent.name
+        shown[page.parent.name] = verify
+    assert any("muộn nhất" in text for text in shown.values()), shown  # the case the two pages once disagreed on
