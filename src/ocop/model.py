@@ -148,3 +148,8 @@ def group_url(group: str | None) -> str:
 def digest_of(products: list[Product]) -> str:
     """Key of what shows (counts of) these products: a digest of their digests."""
     return hashlib.sha1("".join(p.digest for p in products).encode()).hexdigest()
+
+
+def area_key(province, products: list[Product]) -> str:
+    """Key of what one provincial unit shows of itself and its products (its API document, its feeds)."""
+    return hashlib.sha1((repr(province) + digest_of(products)).encode()).hexdigest()

@@ -12,7 +12,7 @@ from typing import Callable
 from . import api, export, feed, redirects, release
 from .cache import PieceStore, code_digest
 from .history import History
-from .model import digest_of
+from .model import area_key
 from .output import Job
 from .register import Register
 
@@ -33,12 +33,9 @@ def workbook_jobs(register: Register, history: History, today: dt.date, site_url
     """data/xlsx/<unit>.xlsx for every provincial unit, keyed by the unit, its products, their history and the
     build's day, address and timestamp: an edit makes its unit's workbook again, no other."""
     sheets = export.tables(register, history, today, site_url)[:2]
-    by_province: dict[str, list] = {p.code: [] for p in register.provinces}
-    for product in register.products:
-        by_province[product.province.code].append(product)
     jobs = []
     for province in register.provinces:
-        products = by_province[province.code]
+        products = register.by_province[province.code]
         key = hashlib.sha1("".join(p.digest + history.digest_of(p.id) for p in products).encode()
                            + f"|{province!r}|{today}|{site_url}|{when.isoformat()}".encode()).hexdigest()
         jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products:
@@ -74,13 +71,11 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
         jobs.append(Job(f"{api.PREFIX}/products/{product.id}.json", product.digest + history.digest_of(product.id),
                         lambda product=product: export.json_bytes(
                             api.product_document(product, history, today, site_url))))
-    by_province = {p.code: [] for p in register.provinces}
-    for product in register.products:
-        by_province[product.province.code].append(product)
+    by_province = register.by_province
     for province in register.provinces:
-        key = hashlib.sha1((repr(province) + digest_of(by_province[province.code])).encode()).hexdigest()
-        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", key, lambda province=province: export.json_bytes(
-            api.province_document(province, by_province[province.code], today))))
+        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", area_key(province, by_province[province.code]),
+                        lambda province=province: export.json_bytes(
+                            api.province_document(province, by_province[province.code], today))))
     for old, new in moved.items():
         jobs.append(Job(f"san-pham/{old}/index.html", None, lambda old=old, new=new: redirects.redirect_page(
             old, new, names[new], site_url).encode("utf-8")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import schema
@@ -29,6 +29,14 @@ class Register:
 
     provinces: Provinces
     products: list[Product]
+
+    @cached_property
+    def by_province(self) -> dict[str, list[Product]]:
+        """Products of each current unit (by code, every unit present), in register order."""
+        groups: dict[str, list[Product]] = {p.code: [] for p in self.provinces}
+        for product in self.products:
+            groups[product.province.code].append(product)
+        return groups
 
 
 def shown_path(path: Path | str) -> str:

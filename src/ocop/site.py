@@ -22,7 +22,7 @@ from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
-from .model import GROUPS, Product, digest_of, group_url, province_url
+from .model import GROUPS, Product, area_key, digest_of, group_url, province_url
 from .output import Job
 from .register import Register
 from .schema import field_titles
@@ -110,14 +110,6 @@ def counted(rows: list[tuple]) -> dict[str, Any]:
     }
 
 
-def products_by_province(register: Register) -> dict[str, list[Product]]:
-    """Products of each current unit, in register order."""
-    groups: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
-    for product in register.products:
-        groups[product.province.code].append(product)
-    return groups
-
-
 def monitoring_url(province=None) -> str:
     return f"giam-sat/{province.slug}/" if province else "giam-sat/"
 
@@ -152,16 +144,14 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     """Every HTML page of the site."""
     history = history or History()
     products = register.products
-    # One pass sorts every product into its lists and reads what their figures count.
-    by_province: dict[str, list[Product]] = {p.code: [] for p in register.provinces}
+    # One pass sorts every product into its group and star lists and reads what their figures count.
+    by_province = register.by_province
     by_group: dict[str | None, list[Product]] = {key: [] for key in [*GROUPS, None]}
     by_stars: dict[int, list[Product]] = {level: [] for level in STAR_LEVELS}
     facts_of: dict[Any, list[tuple]] = {key: [] for key in [*by_province, *(("group", k) for k in by_group)]}
     every = [facts(product, today) for product in products]
     for product, row in zip(products, every):
-        code = product.province.code
-        by_province[code].append(product)
-        facts_of[code].append(row)
+        facts_of[product.province.code].append(row)
         if row[1] in by_group:
             by_group[row[1]].append(product)
             facts_of["group", row[1]].append(row)
@@ -239,8 +229,7 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
 def files(register: Register, today: dt.date, public_url: str, folder: Path | None = None) -> Iterator[Job]:
     """The Atom feed and calendar of the nation and of each province. The notices are found once, each one's
     pieces serialised once for all files and kept in *folder* between builds."""
-    groups = products_by_province(register)
-    keys = {p.code: hashlib.sha1((repr(p) + digest_of(groups[p.code])).encode()).hexdigest() for p in register.provinces}
+    keys = {p.code: area_key(p, register.by_province[p.code]) for p in register.provinces}
     # The national files order notices by day, not as the register does: keyed by the provinces' keys.
     keys[None] = hashlib.sha1("".join(keys.values()).encode()).hexdigest()
 
