@@ -1,6 +1,7 @@
 """The built site in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
 import io
+import re
 
 import pytest
 import zxingcpp
@@ -94,6 +95,37 @@ def test_verification_page_and_qr(served, browser):
     image = Image.open(io.BytesIO(qr.screenshot()))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [
         "https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/"]
+
+
+def test_qr_downloads_are_made_in_the_browser(served, browser):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(served + "xac-minh/96-tom-kho-ca-mau/")
+    with page.expect_download() as got:
+        page.get_by_role("link", name="PNG").click()
+    png = Image.open(io.BytesIO(got.value.path().read_bytes()))
+    assert got.value.suggested_filename == "qr-96-tom-kho-ca-mau.png"
+    assert png.width == png.height and png.width % 8 == 0  # 8 pixels per module, quiet zone included
+    assert set(png.convert("L").getdata()) == {0, 255}  # sharp black and white, no blur from scaling
+    assert [r.text for r in zxingcpp.read_barcodes(png)] == [
+        "https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/"]
+    with page.expect_download() as got:
+        page.get_by_role("link", name="SVG (in ấn)").click()
+    assert got.value.suggested_filename == "qr-96-tom-kho-ca-mau.svg"
+    svg = got.value.path().read_text(encoding="utf-8")
+    source = page.request.get(served + "xac-minh/96-tom-kho-ca-mau/").text()
+    assert svg == re.search(r"<svg .*?</svg>", source).group(0)  # the very SVG the build wrote
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    context.close()
+
+
+def test_qr_download_links_hidden_without_javascript(served, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "xac-minh/96-tom-kho-ca-mau/")
+    assert page.get_by_role("img", name="Mã QR dẫn tới trang xác minh này").is_visible()
+    assert not page.get_by_role("link", name="PNG").is_visible()
+    context.close()
 
 
 def test_monitoring_page_charts_have_text(served, browser):

@@ -1,23 +1,16 @@
 """QR codes for product labels, made at build time and carried by the verification page itself.
 
 zxing-cpp (C++) computes the module matrix, about 20 times faster than a pure-Python encoder, which matters
-with one code per product at national scale. The page shows the code as inline SVG (one stroked path) and
-offers it for download as SVG (for print) and PNG, as ``data:`` links: no file per code to write, and the
-matrix is computed once per product. The PNG is 1 bit per pixel at 8 pixels per module, so each module
-is exactly one byte of the image row (0x00 dark, 0xFF light).
+with one code per product at national scale. The page shows the code as inline SVG (one stroked path); its
+downloads (SVG for print, PNG at 8 pixels per module) are made from that SVG in the browser by
+``theme/static/js/qr-download.js``, so a build computes one small SVG per product and writes no image at all.
 """
 
 from __future__ import annotations
 
-import base64
-import struct
-import zlib
-from dataclasses import dataclass
-
 import zxingcpp
 
 QUIET = 4  # modules of white border the QR standard asks for
-PNG_SCALE = 8  # pixels per module (one byte of a 1-bit row): about 3 cm wide at 300 dpi
 SHOWN = 200  # CSS pixels of the code on the verification page
 
 
@@ -43,39 +36,6 @@ def svg(rows: list[bytes], title: str) -> str:
             f'<path d="M{QUIET} {QUIET}.5{pen}" fill="none" stroke="#000" stroke-width="1"/></svg>')
 
 
-def png(rows: list[bytes]) -> bytes:
-    """A 1-bit black-and-white PNG of the rows, PNG_SCALE pixels per module, quiet zone included."""
-    width = len(rows) + 2 * QUIET
-    blank = b"\x00" + b"\xff" * width  # filter byte 0, then one byte per module
-    lines = [blank] * (QUIET * PNG_SCALE)
-    for row in rows:
-        lines += [b"\x00" + b"\xff" * QUIET + row + b"\xff" * QUIET] * PNG_SCALE
-    lines += [blank] * (QUIET * PNG_SCALE)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    pixels = width * PNG_SCALE
-    header = struct.pack(">IIBBBBB", pixels, pixels, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(lines), 6))
-            + chunk(b"IEND", b""))
-
-
-def data_uri(kind: str, data: bytes) -> str:
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-@dataclass(frozen=True)
-class Label:
-    """The QR code of one verification page: inline SVG markup and the two downloads as data: URIs."""
-
-    svg: str
-    svg_download: str
-    png_download: str
-
-
-def label(url: str, title: str) -> Label:
-    """The code that opens *url*; *title* names it for screen readers."""
-    rows = matrix(url)
-    image = svg(rows, title)
-    return Label(image, data_uri("image/svg+xml", image.encode("utf-8")), data_uri("image/png", png(rows)))
+def label(url: str, title: str) -> str:
+    """The inline SVG of the code that opens *url*; *title* names it for screen readers."""
+    return svg(matrix(url), title)
