@@ -133,9 +133,11 @@ def test_one_workbook_per_provincial_unit(site):
 
 def test_json_files_are_exactly_json_dumps_of_their_rows(site):
     """Put together from per-product pieces, each JSON file is still json.dumps(rows, indent=1) byte for byte."""
-    for table in ("products", "certifications", "changes"):
-        raw = (site / "data" / f"{table}.json").read_bytes()
-        assert raw == json_bytes(json.loads(raw)), table
+    documents = [site / "data" / f"{table}.json" for table in ("products", "certifications", "changes")]
+    documents += [site / "api/v1/index.json", *sorted((site / "api/v1/products").iterdir())[:5]]
+    for path in documents:
+        raw = path.read_bytes()
+        assert raw == (json.dumps(json.loads(raw), ensure_ascii=False, indent=1) + "\n").encode(), path
     lines = (site / "data" / "products.jsonl").read_text(encoding="utf-8")
     assert "\\u2028" in lines and "\u2028" not in lines  # escaped: some readers split lines there
 
@@ -448,12 +450,13 @@ def test_open_data_page_links_every_download(site, repo):
     assert 'href="../du-lieu/"' in (site / "sao" / "index.html").read_text(encoding="utf-8")
 
 
-def test_json_rows_written_apart_are_the_bytes_of_json_dumps():
-    """The API index's product list is written by the export's row encoder: the bytes json.dumps(indent=1) writes."""
+def test_json_documents_are_the_bytes_of_json_dumps():
+    """API documents are written by the export's own encoder: the bytes json.dumps(indent=1) writes."""
     import json
     from ocop import export
     rows = [{"id": "a", "name": "Mứt \"dâu\"\n", "stars": None, "n": 3, "x": 1.5, "ok": True, "tags": ["x", {"y": 1}],
              "empty": {}, "nested": {"k": [1, 2]}}, {"id": "b", "name": "", "stars": 5, "n": -1, "x": 0.1, "ok": False,
                                                      "tags": [], "empty": [], "nested": None}]
-    for value in ({"a": 1, "products": rows, "z": ["q"]}, {"products": [], "a": 1}, {"products": rows}):
-        assert export.json_bytes(value, rows="products") == (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
+    for value in ({"a": 1, "products": rows, "z": ["q"]}, {"products": [], "a": 1}, {"products": rows}, rows, {}, [],
+                  {"k": {1: "a number key"}, "f": [float("inf"), -0.0, 10**20]}):
+        assert export.json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()

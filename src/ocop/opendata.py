@@ -64,7 +64,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     jobs = [
         Job(f"{api.PREFIX}/openapi.json", None, lambda: export.json_bytes(api.openapi_document(site_url))),
         Job(f"{api.PREFIX}/index.json", everything, lambda: export.json_bytes(
-            api.index_document(register, history, today, moved, list(removed)), rows="products")),
+            api.index_document(register, history, today, moved, list(removed)))),
         Job(feed.PATH, everything, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),
     ]
     for product in register.products:
