@@ -588,10 +588,10 @@ def datapackage(all_tables: list[Table], sums: dict[str, tuple[int, str]], regis
 
 @paused_gc()
 def data_files(register: Register, history: History, today: dt.date, site_url: str, when: dt.datetime,
-               store: PieceStore | None = None, workbooks: dict[str, str] | None = None) -> dict[str, list[bytes]]:
-    """Every file of output/data/ by name (as its chunks, see table_files) but the workbooks, datapackage.json and
-    SHA256SUMS included (listing the *workbooks* too, given by their SHA-256). Each product's pieces (its rows in
-    each file, the hosts it cites) come from *store* when it holds them for the same inputs."""
+               store: PieceStore | None = None) -> dict[str, list[bytes]]:
+    """The files of output/data/ by name (as its chunks, see table_files): the tables and datapackage.json (not the
+    workbooks, nor SHA256SUMS: see sha256sums). Each product's pieces (its rows in each file, the hosts it cites)
+    come from *store* when it holds them for the same inputs."""
     store = store or PieceStore(None, "")
     products, certifications, changes = tables(register, history, today, site_url)
     context = f"|{today}|{site_url}".encode()
@@ -618,7 +618,9 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
     package = datapackage([products, certifications, changes], sums, register, hosts, when, today, site_url,
                           history.head)
     files["datapackage.json"] = [json_bytes({k: v for k, v in package.items() if v is not None})]
-    digests = {name: digest for name, (_, digest) in sums.items()} | (workbooks or {})
-    digests["datapackage.json"] = sha256(files["datapackage.json"][0])
-    files["SHA256SUMS"] = ["".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()]
     return files
+
+
+def sha256sums(digests: dict[str, str]) -> bytes:
+    """SHA256SUMS (as ``sha256sum`` writes and checks it) of the files named in *digests* (name: SHA-256)."""
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()

@@ -19,13 +19,19 @@ from .register import Register
 
 @dataclass
 class OpenData:
-    """The data/ tables (made together by *data*, given the output folder, skipped together while *key* holds),
-    one workbook job per provincial unit, and the jobs of every other file."""
+    """The data/ files: the tables (made together by *tables*, skipped together while *key* holds) and one
+    workbook job per provincial unit, all listed in SHA256SUMS (see *checksums*); and the jobs of every other file."""
 
     key: str
-    data: Callable[[Path], dict[str, list[bytes]]]
+    tables: Callable[[], dict[str, list[bytes]]]
     workbooks: list[Job]
     jobs: list[Job]
+
+    def checksums(self, root: Path, digests: dict[str, str]) -> bytes:
+        """SHA256SUMS of the tables (*digests*, by name) and of the workbooks as written under *root*."""
+        written = {job.output.removeprefix("data/"): export.sha256((root / job.output).read_bytes())
+                   for job in self.workbooks}
+        return export.sha256sums(digests | written)
 
 
 def workbook_jobs(register: Register, history: History, today: dt.date, site_url: str,
@@ -54,11 +60,9 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
                                 + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
     workbooks = workbook_jobs(register, history, today, site_url, when)
 
-    def data(root: Path) -> dict[str, list[bytes]]:
-        """The tables, each file as its chunks; SHA256SUMS lists the workbooks as already written under *root*."""
-        written = {job.output.removeprefix("data/"): export.sha256((root / job.output).read_bytes()) for job in workbooks}
+    def tables() -> dict[str, list[bytes]]:
         return export.data_files(register, history, today, site_url, when,
-                                 PieceStore(cache, code_digest(everything=True)), written)
+                                 PieceStore(cache, code_digest(everything=True)))
 
     names = {p.id: p.name for p in register.products}
     jobs = [
@@ -83,4 +87,4 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
         jobs.append(Job(f"san-pham/{item.id}/index.html", None,
                         lambda item=item: redirects.removed_page(item).encode("utf-8")))
     data_key = hashlib.sha256(f"{everything}|{when.isoformat()}".encode()).hexdigest()
-    return OpenData(data_key, data, workbooks, jobs)
+    return OpenData(data_key, tables, workbooks, jobs)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 STATE = ".ocop-build.json"
 PARALLEL_FROM = 400  # below this many jobs, starting workers costs more than it saves
@@ -69,6 +70,26 @@ def release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+class Written(NamedTuple):
+    """A file of a bundle that another process wrote: its SHA-256, and whether its bytes changed."""
+
+    sha256: str
+    wrote: bool
+
+
+def write_files(folder: Path, files: dict[str, bytes | list[bytes]]) -> dict[str, Written]:
+    """Write each of *files* (name: bytes, or chunks) into *folder* unless it already holds them (run in a
+    Background process, the data exports are written beside the pages)."""
+    written = {}
+    for name, data in files.items():
+        chunks = data if isinstance(data, list) else [data]
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+        written[name] = Written(digest.hexdigest(), write_if_changed(folder / name, chunks))
+    return written
 
 
 _JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them
@@ -141,24 +162,28 @@ class Output:
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
         _JOBS = []
 
-    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes]]]) -> None:
+    def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes] | Written]],
+                   besides: frozenset[str] = frozenset()) -> None:
         """Files made together by one computation (the data exports): skipped together when *key* is unchanged.
-        Files under *folder* that jobs of this build already made are not the bundle's."""
-        before = self._bundle(folder)
-        if self.bundle_fresh(folder, key):
+        *make* gives each file's bytes, or how another process wrote it (see write_files). Files under *folder*
+        that jobs of this build make (*besides*, or already made) are not the bundle's."""
+        before = self._bundle(folder, besides)
+        if self.bundle_fresh(folder, key, besides):
             self.done.update(before)
             self.stats.skipped += len(before)
             return
         for name, data in make().items():
             self.done[f"{folder}/{name}"] = key
-            self._count([(0, write_if_changed(self.root / folder / name, data))])
+            wrote = data.wrote if isinstance(data, Written) else write_if_changed(self.root / folder / name, data)
+            self._count([(0, wrote)])
 
-    def _bundle(self, folder: str) -> dict[str, str | None]:
-        return {name: k for name, k in self.previous.items() if name.startswith(folder + "/") and name not in self.done}
+    def _bundle(self, folder: str, besides: frozenset[str] = frozenset()) -> dict[str, str | None]:
+        return {name: k for name, k in self.previous.items()
+                if name.startswith(folder + "/") and name not in self.done and name not in besides}
 
-    def bundle_fresh(self, folder: str, key: str) -> bool:
+    def bundle_fresh(self, folder: str, key: str, besides: frozenset[str] = frozenset()) -> bool:
         """True if the bundle in *folder* was made with *key* by the last build and is all still there."""
-        before = self._bundle(folder)
+        before = self._bundle(folder, besides)
         return bool(before) and all(k == key and (self.root / name).exists() for name, k in before.items())
 
     def _count(self, result: list[tuple[int, bool]]) -> None:

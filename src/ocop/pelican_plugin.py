@@ -18,7 +18,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import opendata, search, site
 from .cache import code_digest
-from .output import Background, Job, Output
+from .output import Background, Job, Output, write_files
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
@@ -89,20 +89,29 @@ class OcopGenerator(Generator):
         search_key = digest_of(self.register.products)
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
+        # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
+        cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
+        opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, cache)
+        workbooks = frozenset(job.output for job in opened.workbooks)
+        make_tables = lambda: write_files(output.root / "data", opened.tables())  # noqa: E731
+        tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
-        cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
         with stage("Tin Atom, lịch"):
             output.run(list(site.files(self.register, self.today, self.site_url, cache)), "Tin, lịch")
         with stage("API"):
-            opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, cache)
             output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
             output.run(opened.workbooks, "XLSX", parallel_from=2)
-            output.run_bundle("data", opened.key, lambda: opened.data(output.root))
+
+            def data() -> dict:
+                written = tables.result() if tables else make_tables()
+                sums = opened.checksums(output.root, {name: file.sha256 for name, file in written.items()})
+                return {**written, "SHA256SUMS": sums}
+            output.run_bundle("data", opened.key, data, workbooks)
         with stage("Chỉ mục tìm kiếm"):
             output.run_bundle("search", search_key, index.result if index else make_search)
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
