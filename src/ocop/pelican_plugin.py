@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
@@ -58,6 +60,10 @@ class OcopGenerator(Generator):
             self.history = read_history(Path(self.path))
         self.site_url = (self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
         self.env.auto_reload = False  # templates do not change during a build: no stat() per page and import
+        self.cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
+        with suppress(OSError):  # compiled templates kept between builds (checked against their source)
+            (self.cache / "jinja").mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache / "jinja"))
         self.env.globals.update({
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
             "provinces": register.provinces, "FIELD_TITLES": field_titles(), "PUBLIC_SITEURL": self.site_url,
@@ -90,13 +96,15 @@ class OcopGenerator(Generator):
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
         # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
-        cache = Path(self.settings.get("OCOP_CACHE") or Path(self.path).resolve().parent / ".cache" / "ocop")
+        cache = self.cache
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, cache)
         workbooks = frozenset(job.output for job in opened.workbooks)
         make_tables = lambda: write_files(output.root / "data", opened.tables())  # noqa: E731
         tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
+            for template in {p.template for p in pages}:  # compiled here once, not in each worker
+                self.get_template(template.removesuffix(".html"))
             output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
