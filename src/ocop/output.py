@@ -244,10 +244,6 @@ class Background:
 
 
 def _send_result(make: Callable[[], object], send) -> None:
-    try:  # yield to the build's own process and workers: its result is wanted only at the end
-        os.nice(5)
-    except OSError:
-        pass
     try:
         value = (True, make())
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
