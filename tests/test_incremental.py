@@ -177,8 +177,7 @@ def test_a_workbook_is_keyed_by_its_unit_too():
     """A unit's name only respelt (same file name) makes its workbook again: its title names the unit."""
     register, _ = load_register(FIXTURE)
     renamed = Provinces([dataclasses.replace(p, name="Cao Băng") if p.code == "04" else p for p in register.provinces])
-    when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    keys = [{job.output: job.key for job in workbook_jobs(r, History(), dt.date(2026, 1, 1), "https://x", when)}
+    keys = [{job.output: job.key for job in workbook_jobs(r, History(), dt.date(2026, 1, 1), "https://x")}
             for r in (register, dataclasses.replace(register, provinces=renamed))]
     assert not any(p.province.code == "04" for p in register.products)
     assert [name for name in keys[0] if keys[0][name] != keys[1][name]] == ["data/xlsx/04-cao-bang.xlsx"]
@@ -206,3 +205,30 @@ def test_an_edit_renders_the_list_pages_holding_the_product_not_whole_lists(tmp_
     # Lâm Đồng: mứt dâu (Đặc sản…) first, nho second; food: three products; 3 stars: nho, tôm khô
     assert lists == ["nganh/thuc-pham/trang-3/index.html", "sao/3/index.html", "tinh/index.html", "tinh/lam-dong/trang-2/index.html"]
     assert "Nho Bồng Lai Farm xanh" in (out / "tinh/lam-dong/trang-2/index.html").read_text(encoding="utf-8")
+
+
+def test_a_committed_edit_makes_only_its_units_workbook_again(tmp_path):
+    """Each commit moves the build's timestamp, but a workbook is dated by its own products' last change: after a
+    committed edit only the edited record's unit gets a new workbook, dated by that commit."""
+    import openpyxl
+    from gitrepo import GitRegister
+
+    repo = GitRegister(tmp_path / "repo")
+    (repo.root / ".gitignore").write_text(".cache/\n", encoding="utf-8")
+    shutil.copytree(FIXTURE / "products", repo.content / "products", dirs_exist_ok=True)
+    repo.commit("Thêm các hồ sơ")
+    out = tmp_path / "out"
+    build(repo.content, out)
+    before = tree(out)
+    edited = repo.content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: ", "name: Mới ", 1), encoding="utf-8")
+    repo.commit("Sửa tên sản phẩm")
+    build(repo.content, out)
+    after = tree(out)
+    workbooks = sorted(name for name in after if name.startswith("data/xlsx/"))
+    assert len(workbooks) == 34
+    assert [name for name in workbooks if before[name] != after[name]] == ["data/xlsx/68-lam-dong.xlsx"]
+    created = openpyxl.load_workbook(out / "data/xlsx/68-lam-dong.xlsx", read_only=True).properties.created
+    assert created == dt.datetime(2025, 1, 2, 2, 0)  # the second commit, 09:00 in Vietnam
+    assert openpyxl.load_workbook(out / "data/xlsx/96-ca-mau.xlsx", read_only=True).properties.created == \
+        dt.datetime(2025, 1, 1, 2, 0)

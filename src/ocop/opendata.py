@@ -34,19 +34,27 @@ class OpenData:
         return export.sha256sums(digests | written)
 
 
-def workbook_jobs(register: Register, history: History, today: dt.date, site_url: str,
-                  when: dt.datetime) -> list[Job]:
+def workbook_jobs(register: Register, history: History, today: dt.date, site_url: str) -> list[Job]:
     """data/xlsx/<unit>.xlsx for every provincial unit, keyed by the unit, its products, their history and the
-    build's day, address and timestamp: an edit makes its unit's workbook again, no other."""
+    build's day and address: an edit makes its unit's workbook again, no other, even once committed (a workbook
+    is dated by its own products' last change, not by the newest commit; see workbook_time)."""
     sheets = export.tables(register, history, today, site_url)[:2]
     jobs = []
     for province in register.provinces:
         products = register.by_province[province.code]
+        stamp = workbook_time(products, history, today)
         key = hashlib.sha1("".join(p.digest + history.digest_of(p.id) for p in products).encode()
-                           + f"|{province!r}|{today}|{site_url}|{when.isoformat()}".encode()).hexdigest()
-        jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products:
-                        export.xlsx_bytes(sheets, products, province, when, today)))
+                           + f"|{province!r}|{today}|{site_url}|{stamp.isoformat()}".encode()).hexdigest()
+        jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products,
+                        stamp=stamp: export.xlsx_bytes(sheets, products, province, stamp, today)))
     return jobs
+
+
+def workbook_time(products: list, history: History, today: dt.date) -> dt.datetime:
+    """The time a unit's workbook carries: the last commit that changed one of its *products*; when none has a
+    history (or no products), the as-of day; SOURCE_DATE_EPOCH when set (see release.timestamp)."""
+    dates = [change.date for product in products for change in history.changes_of(product.id)]
+    return release.timestamp(max(dates, key=dt.datetime.fromisoformat) if dates else None, today)
 
 
 def open_data_jobs(register: Register, history: History, today: dt.date, site_url: str,
@@ -58,7 +66,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     removed = redirects.removed_records(register, history, moved)
     everything = hashlib.sha256("".join(p.digest for p in register.products).encode()
                                 + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
-    workbooks = workbook_jobs(register, history, today, site_url, when)
+    workbooks = workbook_jobs(register, history, today, site_url)
 
     def tables() -> dict[str, list[bytes]]:
         return export.data_files(register, history, today, site_url, when,
