@@ -109,19 +109,21 @@ def test_non_utf8_names_the_line(content, capsys, monkeypatch):
     assert capsys.readouterr().out.startswith("content/products/68-lam-dong/68-x.yaml:3: -: tệp không phải UTF-8")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("id: 68-x\nproducer:\n\tname: Mứt\n", "(thường là Tab; YAML chỉ dùng dấu cách để thụt lề)"),
-    ("id: 68-x\nname: a: b\n", "lỗi cú pháp YAML: dấu «:» không đúng chỗ"),
-    ("id: 68-x\n---\nid: 68-y\n", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
-    ("id: 68-x\nname: M\x00t\n", "lỗi cú pháp YAML: có ký tự điều khiển không hợp lệ"),
+@pytest.mark.parametrize("text, where, message", [
+    ("id: 68-x\nproducer:\n\tname: Mứt\n", "3: producer.name", "(thường là Tab; YAML chỉ dùng dấu cách để thụt lề)"),
+    ("id: 68-x\nname: a: b\n", "2: name", "lỗi cú pháp YAML: dấu «:» không đúng chỗ"),
+    ("id: 68-x\n---\nid: 68-y\n", "2: -", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
+    ("id: 68-x\nname: M\x00t\n", "2: name", "lỗi cú pháp YAML: có ký tự điều khiển không hợp lệ"),
 ])
-def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypatch, text, message):
+def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypatch, text, where, message):
+    """One line naming the file, the line and (read from the keys above it) the field YAML could not parse."""
     (content / "products/68-lam-dong").mkdir(parents=True)
     (content / "products/68-lam-dong/68-x.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(content.parent)
     assert main(["validate"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and message in out[0] and out[0].startswith("content/products/68-lam-dong/68-x.yaml:")
+    assert len(out) == 1 and message in out[0]
+    assert out[0].startswith(f"content/products/68-lam-dong/68-x.yaml:{where}: ")
 
 
 def test_build_rejects_an_impossible_today(capsys):

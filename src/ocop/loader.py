@@ -132,6 +132,27 @@ def load_bytes(raw: bytes, path: Path, schema: dict, report: Report, display: st
     return load_text(text, path, schema, report, shown)
 
 
+_KEY_LINE = re.compile(r"([ \t]*)(?:- )?([^\s#:'\"-][^:#]*?)[ \t]*:(?:[ \t]|$)")
+
+
+def field_at(text: str, line: int) -> str:
+    """The field that *line* of YAML *text* writes (``producer.name``), found from the keys and indentation of the
+    lines above it (a tab counts as one column); "" when the line holds no key. For a file YAML cannot parse."""
+    lines = text.splitlines()
+    found = _KEY_LINE.match(lines[line - 1]) if 1 <= line <= len(lines) else None
+    if not found:
+        return ""
+    path, indent = [found.group(2)], len(found.group(1))
+    for above in reversed(lines[: line - 1]):
+        parent = _KEY_LINE.match(above)
+        if parent and len(parent.group(1)) < indent and not above[parent.end():].strip(" \t"):
+            path.insert(0, parent.group(2))
+            indent = len(parent.group(1))
+        if indent == 0:
+            break
+    return ".".join(path)
+
+
 def load_text(text: str, path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
     """Load YAML *text* (as if read from *path*) typed by *schema*."""
     shown = display or str(path)
@@ -139,7 +160,12 @@ def load_text(text: str, path: Path, schema: dict, report: Report, display: str 
         node = yaml.compose(nfc(text), Loader=_NodeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        report.add(shown, mark.line + 1 if mark else 1, "", _syntax_message(exc.problem or str(exc)))
+        line = mark.line + 1 if mark else 1
+        report.add(shown, line, field_at(text, line), _syntax_message(exc.problem or str(exc)))
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: its position, not a mark
+        line = nfc(text)[: exc.position].count("\n") + 1
+        report.add(shown, line, field_at(nfc(text), line), _syntax_message(str(exc)))
         return None
     except yaml.YAMLError as exc:
         report.add(shown, 1, "", _syntax_message(str(exc)))
