@@ -47,6 +47,16 @@ def test_unknown_verification_code_gets_a_clear_page(served, browser):
     assert page.locator("h1:visible").inner_text() == "Mã xác minh không có trong sổ đăng ký"
     assert "ma-gia-mao" in page.locator("#verify-unknown").inner_text()
     assert "chưa được công nhận OCOP" in page.locator("#verify-unknown").inner_text()
+    assert not page.get_by_text("Nếu bạn đến đây từ mã QR").is_visible()  # the static hint gives way to the precise one
+
+
+def test_unknown_verification_code_warns_without_javascript(served, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    assert page.goto(served + "xac-minh/ma-gia-mao/").status == 404
+    hint = page.get_by_text("Nếu bạn đến đây từ mã QR")
+    assert hint.is_visible() and "Hãy thận trọng với nhãn OCOP" in hint.inner_text()
+    context.close()
 
 
 @pytest.fixture(scope="module")
