@@ -91,6 +91,21 @@ def test_validate_one_file_against_the_register_ids(content, capsys, monkeypatch
                           "cũng được dùng ở content/products/68-lam-dong/68-ca-phe-cau-dat.yaml:1")
 
 
+def test_validate_one_file_reads_the_other_ids_from_the_cache(content, capsys, monkeypatch):
+    """After a build or a full validate, checking one file does not parse the register's other files again."""
+    from ocop import register
+    other = write_record(content, valid_record())
+    monkeypatch.chdir(content.parent)
+    assert main(["validate"]) == 0
+    real = register.load_entry
+    monkeypatch.setattr(register, "load_entry", lambda raw, path: (
+        pytest.fail(f"{path} parsed again") if Path(path) == other else real(raw, path)))
+    copy = write_record(content, valid_record(), folder="68-lam-dong/moi")
+    capsys.readouterr()
+    assert main(["validate", str(copy.relative_to(content.parent))]) == 1
+    assert "cũng được dùng ở content/products/68-lam-dong/68-ca-phe-cau-dat.yaml:1" in capsys.readouterr().out
+
+
 def test_validate_finds_content_from_a_subfolder(content, capsys, monkeypatch):
     path = write_record(content, valid_record())
     monkeypatch.chdir(path.parent)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .register import (find_content, load_products, load_provinces, load_register, product_files,
                        register_ids)
+from .cache import RecordCache
 from .gcpause import paused_gc
 from .progress import Progress
 from .report import Report
@@ -21,8 +22,10 @@ def _validate(args: argparse.Namespace) -> int:
         paths = [Path(p) for p in args.paths]
         provinces = load_provinces(content / "provinces", report)
         files = [f for f in product_files(paths) if not _inside(f, content / "provinces")]
-        others = register_ids(content / "products", {f.resolve() for f in files})
-        products = load_products(files, provinces, content / "products", report, others)
+        records = RecordCache.open(content)  # the other files' ids come from the build's cache
+        others = register_ids(content / "products", {f.resolve() for f in files}, records)
+        products = load_products(files, provinces, content / "products", report, others, cache=records)
+        records.save()
     else:
         with paused_gc(freeze=True):
             register, report = load_register(content, report, cache=True)

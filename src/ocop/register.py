@@ -280,16 +280,21 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
     return products
 
 
-def register_ids(products_dir: Path, exclude: set[Path]) -> dict[str, tuple[str, int]]:
-    """Ids of every record under *products_dir* except *exclude*, read quickly (no validation)."""
-    report = Report()
+def register_ids(products_dir: Path, exclude: set[Path], cache: RecordCache | None = None) -> dict[str, tuple[str, int]]:
+    """Ids of every record under *products_dir* except *exclude* (id -> (shown path, line)), without checking
+    them: from *cache* for files loaded before, the others parsed on every core."""
+    paths = [os.fspath(p) for p in product_files([products_dir])
+             if _is_record_name(p.name) and p.resolve() not in exclude]
+    cache = cache or RecordCache(None)
     ids = {}
-    for path in product_files([products_dir]):
-        if path.resolve() in exclude or path.suffix != RECORD_SUFFIX:
-            continue
-        loaded = load_file(path, {}, report, shown_path(path))
-        if loaded is not None and isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
-            ids.setdefault(loaded.data["id"], (shown_path(path), loaded.line_of("id")))
+    with paused_gc():
+        for path, record in zip(paths, _read_entries(paths, cache)):
+            if not record:
+                continue
+            stat, key, entry = record
+            cache.remember(path, stat, key)
+            if isinstance(entry.data, dict) and isinstance(entry.data.get("id"), str):
+                ids.setdefault(entry.data["id"], (shown_path(path), entry.lines.get("id", 1)))
     return ids
 
 
