@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import datetime as dt
 import json
 from functools import lru_cache
@@ -99,7 +101,10 @@ def _explain(error: ValidationError) -> Iterator[tuple[str, str]]:
         for name in value:
             if name not in known:
                 hint = ", ".join(sorted(known))
-                yield _dotted([*error.absolute_path, name]), f"trường «{name}» không có trong mẫu hồ sơ (các trường hợp lệ: {hint})"
+                close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.7)
+                guess = f"; có phải «{close[0]}»?" if close else ""
+                yield (_dotted([*error.absolute_path, name]),
+                       f"trường «{name}» không có trong mẫu hồ sơ{guess} (các trường hợp lệ: {hint})")
     elif kind == "type":
         wanted = error.validator_value
         wanted_name = _TYPE_NAMES.get(wanted, wanted) if isinstance(wanted, str) else " hoặc ".join(_TYPE_NAMES.get(w, w) for w in wanted)
