@@ -35,6 +35,7 @@ from .history import ACTIONS, History, flatten
 from .lifecycle import STATUSES as STATUS_LABELS
 from .cache import PieceStore
 from .model import GROUPS, Product
+from .output import sha256_of
 from .provinces import Province
 from .register import Register
 
@@ -515,10 +516,7 @@ def sha256(data: bytes) -> str:
 
 def size_and_sha256(chunks: list[bytes]) -> tuple[int, str]:
     """Length and SHA-256 of the file made of *chunks*."""
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return sum(map(len, chunks)), digest.hexdigest()
+    return sum(map(len, chunks)), sha256_of(chunks)
 
 
 def source_hosts(product: Product) -> list[str]:

@@ -85,11 +85,16 @@ def write_files(folder: Path, files: dict[str, bytes | list[bytes]]) -> dict[str
     written = {}
     for name, data in files.items():
         chunks = data if isinstance(data, list) else [data]
-        digest = hashlib.sha256()
-        for chunk in chunks:
-            digest.update(chunk)
-        written[name] = Written(digest.hexdigest(), write_if_changed(folder / name, chunks))
+        written[name] = Written(sha256_of(chunks), write_if_changed(folder / name, chunks))
     return written
+
+
+def sha256_of(chunks: list[bytes]) -> str:
+    """SHA-256 (hex) of the file made of *chunks*."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 _JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them

@@ -96,10 +96,11 @@ class OcopGenerator(Generator):
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
         # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
-        cache = self.cache
-        opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, cache)
+        opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)
         workbooks = frozenset(job.output for job in opened.workbooks)
-        make_tables = lambda: write_files(output.root / "data", opened.tables())  # noqa: E731
+
+        def make_tables() -> dict:
+            return write_files(output.root / "data", opened.tables())
         tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
@@ -109,7 +110,7 @@ class OcopGenerator(Generator):
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url, cache)), "Tin, lịch")
+            output.run(list(site.files(self.register, self.today, self.site_url, self.cache)), "Tin, lịch")
         with stage("API"):
             output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
