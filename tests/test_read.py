@@ -41,8 +41,9 @@ def test_parallel_read_gives_the_serial_register_and_problems(messy, monkeypatch
         ("68-sai-sao.yaml", 7, "stars"), ("68-trung-id.yaml", 1, "id"), ("96-sai-thu-muc.yaml", 3, "province"),
         ("68-san-pham-07.yaml", 1, "id"), ("68-trung-id.yaml", 1, "id")]
     pools = []
-    real = multiprocessing.get_context
-    monkeypatch.setattr(multiprocessing, "get_context", lambda method: pools.append(method) or real(method))
+    fork = multiprocessing.get_context("fork")  # one object: the pools of the read are made by it
+    real = fork.Pool
+    monkeypatch.setattr(fork, "Pool", lambda *args, **kwargs: pools.append("fork") or real(*args, **kwargs))
     monkeypatch.setattr(register_module, "PARALLEL_FROM", 2)
     monkeypatch.setattr(register_module, "_cores", lambda: 2)
     assert outcome(*load_register(messy, cache=True)) == serial  # nothing cached: parsed by workers
@@ -73,3 +74,47 @@ def test_records_share_their_field_names_and_short_texts(messy, cached):
     assert first["province"] == second["province"] and first["province"] is second["province"]  # "68": a code
     producer_keys = {id(key) for p in products for key in p.producer}
     assert len(producer_keys) == len({key for p in products for key in p.producer})
+
+
+def saved():
+    """Wait for the caches saved in forked processes."""
+    for child in multiprocessing.active_children():
+        child.join()
+
+
+def test_unchanged_valid_records_are_reused_from_the_snapshot(messy, monkeypatch):
+    """A second read takes valid, unchanged records from the snapshot: not unpacked, checked or made again; the
+    register and problems are those of a read from nothing. An edited file is checked again, errors included."""
+    expected = outcome(*load_register(messy))
+    load_register(messy, cache=True)
+    saved()
+    made = []
+    real = register_module.make_product
+    monkeypatch.setattr(register_module, "make_product", lambda loaded, *a: made.append(loaded.data["id"]) or real(loaded, *a))
+    register, report = load_register(messy, cache=True)
+    assert outcome(register, report) == expected and made == []
+    assert all(p.province is register.provinces.by_code[p.province.code] for p in register.products)
+    assert [p.province_label for p in register.products[:2]] == [p[2] for p in expected[0][:2]]
+    saved()
+    edited = messy / "products/68-lam-dong/68-san-pham-03.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("name: ", "nmae: ", 1), encoding="utf-8")
+    broken = outcome(*load_register(messy, cache=True))
+    assert made == []  # invalid now: reported, not made; the others reused
+    assert broken == outcome(*load_register(messy))
+    assert ("68-san-pham-03.yaml", "nmae") in [(path.rpartition("/")[2], field) for path, _, field, _ in broken[1]]
+
+
+def test_snapshot_is_dropped_when_the_provinces_change(messy, monkeypatch):
+    load_register(messy, cache=True)
+    saved()
+    units = messy / "provinces" / "68-lam-dong.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("full_name: Tỉnh Lâm Đồng", "full_name: Tỉnh Lâm Đồng (mới)"), encoding="utf-8")
+    made = []
+    real = register_module.make_product
+    monkeypatch.setattr(register_module, "make_product", lambda loaded, *a: made.append(1) or real(loaded, *a))
+    fresh = outcome(*load_register(messy))
+    every = len(made)  # what a read from nothing makes
+    made.clear()
+    register, report = load_register(messy, cache=True)
+    assert len(made) == every > 40 and outcome(register, report) == fresh
+    assert {p.province.full_name for p in register.products if p.province.code == "68"} == {"Tỉnh Lâm Đồng (mới)"}

@@ -8,7 +8,9 @@ starts a fresh cache. Deleting the folder is always safe.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
 import sys
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any, NamedTuple
 
 _SOURCES = ("loader.py", "schema.py", "vntext.py", "taxcode.py", "register.py", "cache.py", "schema/product.schema.json")
 
@@ -101,6 +104,14 @@ class RecordCache:
         """Keep the packed entry of a file loaded in this run."""
         self.used[key] = blob
 
+    def keep(self, key: str) -> bool:
+        """Keep the entry of *key* for the next run without reading it (its record came from a Snapshot);
+        False if the cache does not hold it."""
+        blob = self.blobs.get(key)
+        if blob is not None:
+            self.used[key] = blob
+        return blob is not None
+
     def save(self) -> None:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
         if self.path is None or (self.used.keys() == self.blobs.keys() and self.now == self.seen):
@@ -136,6 +147,66 @@ def remove_others(path: Path, pattern: str) -> None:
     for old in path.parent.glob(pattern):
         if old != path:
             old.unlink(missing_ok=True)
+
+
+class Reused(NamedTuple):
+    """A product taken from the Snapshot, with the lines of its id and former ids (for messages across records)."""
+
+    product: Any
+    id_line: int
+    former_line: int
+
+
+@dataclass
+class Snapshot:
+    """The products the last run loaded and checked, by file, with the lines of their id and former ids: a file
+    whose bytes are the same is not unpacked, checked or made into a product again.
+
+    One pickle (the products share their field names within it), valid only for the same *stamp*: the code,
+    the provinces and the day the checks compared dates with. Only fully valid records are kept; the checks
+    across records (unique ids, former ids) always run again. Deleting it is always safe.
+    """
+
+    path: Path | None
+    stamp: str
+    held: dict[str, tuple] = field(default_factory=dict)  # file -> (digest, product, id line, former_ids line)
+    now: dict[str, tuple] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, content_dir: Path | None, stamp: str) -> "Snapshot":
+        if content_dir is None:
+            return cls(None, stamp)
+        path = content_dir.resolve().parent / ".cache" / "ocop" / "products.pickle"
+        loaded = read_pickle(path, None)
+        held = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == stamp else {}
+        return cls(path, stamp, held if isinstance(held, dict) else {})
+
+    def get(self, path: str, key: str | None) -> "Reused | None":
+        """The product of *path* if its bytes had digest *key* last time."""
+        hit = self.held.get(path)
+        if hit is None or hit[0] != key:
+            return None
+        self.now[path] = hit
+        return Reused(*hit[1:])
+
+    def put(self, path: str, key: str, product, id_line: int, former_line: int) -> None:
+        self.now[path] = (key, product, id_line, former_line)
+
+    def save(self) -> None:
+        """Write the products of this run when they differ from the last run's (atomically; never fatal), in a
+        forked process so the build goes on meanwhile; Python waits for it before exiting (it is not a daemon).
+        A run that starts before it is written simply finds fewer products to reuse."""
+        if self.path is None or (self.now.keys() == self.held.keys()
+                                 and all(self.now[k] is self.held[k] for k in self.now)):
+            return
+        if "fork" in multiprocessing.get_all_start_methods():
+            multiprocessing.get_context("fork").Process(target=self._write, daemon=False).start()
+        else:
+            self._write()
+
+    def _write(self) -> None:
+        gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
+        write_atomic(self.path, pickle.dumps((self.stamp, self.now), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class PieceStore:

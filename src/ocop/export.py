@@ -586,10 +586,10 @@ def datapackage(all_tables: list[Table], sums: dict[str, tuple[int, str]], regis
 
 @paused_gc()
 def data_files(register: Register, history: History, today: dt.date, site_url: str, when: dt.datetime,
-               store: PieceStore | None = None) -> dict[str, list[bytes]]:
+               store: PieceStore | None = None) -> tuple[dict[str, list[bytes]], dict[str, str]]:
     """The files of output/data/ by name (as its chunks, see table_files): the tables and datapackage.json (not the
-    workbooks, nor SHA256SUMS: see sha256sums). Each product's pieces (its rows in each file, the hosts it cites)
-    come from *store* when it holds them for the same inputs."""
+    workbooks, nor SHA256SUMS: see sha256sums), and their SHA-256 by name. Each product's pieces (its rows in each
+    file, the hosts it cites) come from *store* when it holds them for the same inputs."""
     store = store or PieceStore(None, "")
     products, certifications, changes = tables(register, history, today, site_url)
     context = f"|{today}|{site_url}".encode()
@@ -616,7 +616,9 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
     package = datapackage([products, certifications, changes], sums, register, hosts, when, today, site_url,
                           history.head)
     files["datapackage.json"] = [json_bytes({k: v for k, v in package.items() if v is not None})]
-    return files
+    digests = {name: digest for name, (_, digest) in sums.items()}
+    digests["datapackage.json"] = sha256(files["datapackage.json"][0])
+    return files, digests
 
 
 def sha256sums(digests: dict[str, str]) -> bytes:

@@ -46,6 +46,10 @@ class Product:
         self.change: StatusChange | None = status_change(self.data)
         self._states: dict[dt.date, State | None] = {}
 
+    def __getstate__(self) -> dict:
+        """Pickled (a Snapshot between runs) without the states remembered per day."""
+        return {**self.__dict__, "_states": {}}
+
     # Fields, named once here so templates never read raw keys.
     id = property(lambda self: self.data["id"])
     name = property(lambda self: self.data["name"])

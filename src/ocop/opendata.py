@@ -23,7 +23,7 @@ class OpenData:
     workbook job per provincial unit, all listed in SHA256SUMS (see *checksums*); and the jobs of every other file."""
 
     key: str
-    tables: Callable[[], dict[str, list[bytes]]]
+    tables: Callable[[], tuple[dict[str, list[bytes]], dict[str, str]]]
     workbooks: list[Job]
     jobs: list[Job]
 
@@ -68,7 +68,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
                                 + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
     workbooks = workbook_jobs(register, history, today, site_url)
 
-    def tables() -> dict[str, list[bytes]]:
+    def tables() -> tuple[dict[str, list[bytes]], dict[str, str]]:
         return export.data_files(register, history, today, site_url, when,
                                  PieceStore(cache, code_digest(everything=True)))
 

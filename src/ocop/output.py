@@ -79,13 +79,15 @@ class Written(NamedTuple):
     wrote: bool
 
 
-def write_files(folder: Path, files: dict[str, bytes | list[bytes]]) -> dict[str, Written]:
+def write_files(folder: Path, files: dict[str, bytes | list[bytes]], digests: dict[str, str] | None = None
+                ) -> dict[str, Written]:
     """Write each of *files* (name: bytes, or chunks) into *folder* unless it already holds them (run in a
-    Background process, the data exports are written beside the pages)."""
+    Background process, the data exports are written beside the pages); their SHA-256 from *digests* when known."""
     written = {}
     for name, data in files.items():
         chunks = data if isinstance(data, list) else [data]
-        written[name] = Written(sha256_of(chunks), write_if_changed(folder / name, chunks))
+        digest = (digests or {}).get(name) or sha256_of(chunks)
+        written[name] = Written(digest, write_if_changed(folder / name, chunks))
     return written
 
 

@@ -100,7 +100,7 @@ class OcopGenerator(Generator):
         workbooks = frozenset(job.output for job in opened.workbooks)
 
         def make_tables() -> dict:
-            return write_files(output.root / "data", opened.tables())
+            return write_files(output.root / "data", *opened.tables())
         tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
 from .gcpause import paused_gc
-from .cache import Entry, RecordCache, pack, unpack
+from .cache import Entry, RecordCache, Reused, Snapshot, code_digest, pack, unpack
 from .loader import Loaded, load_bytes, load_file
 from .model import Product
 from .provinces import Province, Provinces
@@ -190,8 +192,10 @@ def _is_record_name(name: str) -> bool:
     return name.endswith(RECORD_SUFFIX) and len(name) > len(RECORD_SUFFIX)
 
 
-def _read_entries(paths: list[str], cache: RecordCache, progress=None) -> list[tuple | None]:
-    """For each file: None if missing, () if not a record, else (stat, digest, entry); parses only what is new."""
+def _read_entries(paths: list[str], cache: RecordCache, progress=None,
+                  snapshot: Snapshot | None = None) -> list[tuple | None]:
+    """For each file: None if missing, () if not a record, else (stat, digest, entry), the entry being the
+    *snapshot*'s product (Reused) when it holds the file's bytes; parses only what is new."""
     found: list[tuple | None] = []
     todo: list[tuple[int, str]] = []
     for i, path in enumerate(paths):
@@ -204,7 +208,8 @@ def _read_entries(paths: list[str], cache: RecordCache, progress=None) -> list[t
             found.append(())
             continue
         key = cache.known_digest(path, stat)
-        entry = cache.get(key) if key else None
+        reused = snapshot.get(path, key) if snapshot is not None and key and cache.keep(key) else None
+        entry = reused or (cache.get(key) if key else None)
         found.append((stat, key, entry))
         if entry is None:
             todo.append((i, path))
@@ -226,7 +231,7 @@ def _read_entries(paths: list[str], cache: RecordCache, progress=None) -> list[t
 
 def load_products(files: list[Path] | list[str], provinces: Provinces, products_dir: Path, report: Report,
                   other_ids: dict[str, tuple[str, int]] | None = None,
-                  cache: RecordCache | None = None, progress=None) -> list[Product]:
+                  cache: RecordCache | None = None, progress=None, snapshot: Snapshot | None = None) -> list[Product]:
     """Load and check product files; every problem goes to *report*, fully valid products are returned.
 
     *other_ids* are ids of records not being checked now (id -> (shown path, line)), so a new file
@@ -240,7 +245,7 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
     formers: list[tuple[str, str, str, int]] = []
     paths = [os.fspath(f) for f in files]
     with paused_gc():
-        found = _read_entries(paths, cache, progress)
+        found = _read_entries(paths, cache, progress, snapshot if complete else None)
         for path, record in zip(paths, found):
             shown = shown_path(path)
             before = len(report)
@@ -254,6 +259,13 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 continue
             stat, key, entry = record
             cache.remember(path, stat, key)
+            if isinstance(entry, Reused):  # checked by the last run, bytes unchanged
+                product = entry.product
+                product.province = provinces.by_code[product.province.code]  # this run's objects
+                products.append(product)
+                ids.append((product.id, shown, entry.id_line))
+                formers += [(old, product.id, shown, entry.former_line) for old in product.former_ids]
+                continue
             for line, field, message in entry.problems:
                 report.add(shown, line, field, message)
             if entry.data is None:
@@ -273,6 +285,9 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 product = make_product(loaded, provinces, key)
                 products.append(product)
                 formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
+                if snapshot is not None:
+                    snapshot.put(path, key, product, loaded.line_of("id"),
+                                 loaded.line_of("former_ids") if product.former_ids else 0)
         clashing = check_unique_ids(ids, report, other_ids or {})
         products = [p for p in products if p.id not in clashing]
         check_former_ids(formers, {ident for ident, _, _ in ids}, report)
@@ -302,14 +317,25 @@ def load_register(content_dir: Path, report: Report | None = None, cache: bool =
                   progress=None) -> tuple[Register, Report]:
     """Load and validate everything under *content_dir* (provinces/ and products/).
 
-    With *cache*, files whose bytes were loaded before are not parsed again (``.cache/ocop/`` beside content/).
+    With *cache*, files whose bytes were loaded before are not parsed again, and valid records whose bytes,
+    provinces, code and checking day are those of the last run are not checked again (``.cache/ocop/`` beside
+    content/).
     """
     report = report if report is not None else Report()
     provinces = load_provinces(content_dir / "provinces", report)
     products_dir = content_dir / "products"
     records = RecordCache.open(content_dir) if cache else None
+    snapshot = Snapshot.open(content_dir, _snapshot_stamp(provinces)) if cache else None
     products = load_products(_file_names([products_dir]), provinces, products_dir, report, cache=records,
-                             progress=progress)
+                             progress=progress, snapshot=snapshot)
     if records is not None:
         records.save()
+        snapshot.save()
     return Register(provinces, products), report
+
+
+def _snapshot_stamp(provinces: Provinces) -> str:
+    """What every product of a Snapshot depends on besides its file: the code, the provinces, and today (the
+    checks compare dates with it)."""
+    units = repr(list(provinces)).encode("utf-8")
+    return f"{code_digest(everything=True)}|{hashlib.sha1(units).hexdigest()}|{dt.date.today()}"
