@@ -62,12 +62,20 @@ def test_damaged_cache_is_ignored(messy, tmp_path):
     assert len(blobs) == len(seen) == 49
     cache_file.write_bytes(pickle.dumps(({key: b"\x80damaged" for key in blobs}, seen)))
     assert outcome(*load_register(messy, cache=True)) == expected
+    saved()
+    snapshot = tmp_path / ".cache" / "ocop" / "products.pickle"
+    with snapshot.open("rb") as handle:
+        stamp = pickle.load(handle)
+    for damaged in (b"not a pickle", pickle.dumps(stamp) + b"\x80cut", pickle.dumps(stamp) + pickle.dumps(["no"])):
+        snapshot.write_bytes(damaged)
+        assert outcome(*load_register(messy, cache=True)) == expected
 
 
 @pytest.mark.parametrize("cached", [False, True])
 def test_records_share_their_field_names_and_short_texts(messy, cached):
     if cached:
         load_register(messy, cache=True)
+        saved()  # the second read takes them from the snapshot
     products = load_register(messy, cache=cached)[0].products
     first, second = (p.data for p in products if p.id in ("68-san-pham-01", "68-san-pham-02"))
     assert [id(key) for key in first if key in second] == [id(key) for key in second if key in first]

@@ -177,8 +177,13 @@ class Snapshot:
         if content_dir is None:
             return cls(None, stamp)
         path = content_dir.resolve().parent / ".cache" / "ocop" / "products.pickle"
-        loaded = read_pickle(path, None)
-        held = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == stamp else {}
+        held = {}
+        try:  # the stamp is pickled first: a snapshot of other code, provinces or day is not read further
+            with path.open("rb") as handle:
+                if pickle.load(handle) == stamp:
+                    held = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a damaged snapshot only means checking the records again
+            held = {}
         return cls(path, stamp, held if isinstance(held, dict) else {})
 
     def get(self, path: str, key: str | None) -> "Reused | None":
@@ -206,7 +211,8 @@ class Snapshot:
 
     def _write(self) -> None:
         gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
-        write_atomic(self.path, pickle.dumps((self.stamp, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.path, pickle.dumps(self.stamp, protocol=pickle.HIGHEST_PROTOCOL),
+                     pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class PieceStore:
