@@ -10,8 +10,8 @@ year + 4 (a batch of year Y is decided in Y or early Y+1); before that its valid
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 VALIDITY_MONTHS = 36
 MERGER_DAY = dt.date(2025, 7, 1)  # 63 provinces became 34 units
@@ -58,6 +58,7 @@ class Decision:
     stars: int | None
     score: dict
     recorded_expiry: dt.date | None
+    expires_on: dt.date | None = field(init=False)  # as recorded, else 36 months after the decision
 
     @classmethod
     def from_data(cls, data: dict, stars: int | None = None, score: dict | None = None) -> "Decision":
@@ -65,12 +66,11 @@ class Decision:
                    data.get("authority"), data.get("kind"), data.get("stars", stars),
                    data.get("score", score or {}), _date(data.get("expires_on")))
 
-    @cached_property  # read about ten times per product page
-    def expires_on(self) -> dt.date | None:
-        """Expiry as recorded, else 36 months after the decision, else unknown."""
-        if self.recorded_expiry:
-            return self.recorded_expiry
-        return add_months(self.decided_on, VALIDITY_MONTHS) if self.decided_on else None
+    def __post_init__(self) -> None:
+        # Worked out once, when the record is loaded: it is read for every product at every build (its status),
+        # and a product kept in the Snapshot between builds keeps it.
+        expiry = self.recorded_expiry or (add_months(self.decided_on, VALIDITY_MONTHS) if self.decided_on else None)
+        object.__setattr__(self, "expires_on", expiry)
 
     @property
     def expiry_derived(self) -> bool:
@@ -103,9 +103,8 @@ class StatusChange:
     reason: str | None
 
 
-@dataclass(frozen=True)
-class State:
-    """What the register says of a product on one day."""
+class State(NamedTuple):
+    """What the register says of a product on one day (a tuple: one per product and day a build asks about)."""
 
     status: str
     decision: Decision

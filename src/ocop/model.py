@@ -41,17 +41,19 @@ class Product:
     sort: tuple = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.id: str = self.data["id"]  # read some twenty times per product and build: an attribute, not a property
+        self.url = f"san-pham/{self.id}/"
         self.sort = sort_key(self.name)
         self.decisions: tuple[Decision, ...] = timeline(self.data)
         self.change: StatusChange | None = status_change(self.data)
         self._states: dict[dt.date, State | None] = {}
+        self.digest  # noqa: B018 - worked out now, so a product kept in the Snapshot keeps it
 
     def __getstate__(self) -> dict:
         """Pickled (a Snapshot between runs) without the states remembered per day."""
         return {**self.__dict__, "_states": {}}
 
     # Fields, named once here so templates never read raw keys.
-    id = property(lambda self: self.data["id"])
     name = property(lambda self: self.data["name"])
     stars = property(lambda self: self.data.get("stars"))
     proposed_stars = property(lambda self: self.data.get("proposed_stars"))
@@ -74,10 +76,6 @@ class Product:
     @property
     def slug(self) -> str:
         return self.id
-
-    @property
-    def url(self) -> str:
-        return f"san-pham/{self.id}/"
 
     source: str = ""  # digest of the file's bytes, when the loader knows it
 

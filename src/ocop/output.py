@@ -24,8 +24,9 @@ STATE = ".ocop-build.json"
 PARALLEL_FROM = 400  # below this many jobs, starting workers costs more than it saves
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
+    """One file to make (a tuple: a build plans some 60,000 of them at national scale)."""
+
     output: str
     key: str | None
     make: Callable[[], bytes]
