@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import os
 import shutil
 
 from conftest import FIXTURE, ROOT, valid_record, write_record
@@ -133,6 +134,12 @@ def test_piece_store_appends_compacts_and_ignores_a_damaged_file(tmp_path):
     assert list(bins().values()) == [1]
     store = PieceStore(tmp_path, "code")
     assert store.get("a") is None and bytes(store.get("c")[0]) == b"4"
+    store.put("d", (b"55", b"666"))
+    store.save()
+    [bin_file] = tmp_path.glob("pieces-*.bin")
+    bin_file.write_bytes(bin_file.read_bytes().replace(b"666", b"667"))  # damaged, same size: made again
+    store = PieceStore(tmp_path, "code")
+    assert store.get("d") is None and bytes(store.get("c")[0]) == b"4"
     next(tmp_path.glob("pieces-*.bin")).write_bytes(b"")  # shorter than the index says: ignored
     assert PieceStore(tmp_path, "code").get("c") is None
     (tmp_path / "pieces-code.pickle").write_bytes(b"not a pickle")
@@ -160,7 +167,7 @@ def test_output_state_names_every_file_we_wrote(tmp_path):
 
 
 def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
-    """The cache trusts a file only while its modification time and size are unchanged."""
+    """The cache trusts a file only while its modification and change times and its size are unchanged."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     path = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
@@ -171,6 +178,14 @@ def test_record_cache_sees_an_edit_of_the_same_size(tmp_path):
     register, report = load_register(content, cache=True)
     assert [(p.field, p.line) for p in report.problems] == [("stars", 8)]
     assert (tmp_path / ".cache" / "ocop").is_dir()
+    # Same size and its modification time put back: the change time still tells.
+    before = path.stat()
+    path.write_text(text.replace("stars: 3", "stars: 4"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns and path.stat().st_size == before.st_size
+    register, report = load_register(content, cache=True)
+    assert [(p.field, p.message) for p in report.problems] == [
+        ("score", "tổng điểm 63 không khớp hạng 4 sao (hạng 4 sao cần 70–89 điểm)")]  # the new bytes were read
 
 
 def test_a_workbook_is_keyed_by_its_unit_too():

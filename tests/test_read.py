@@ -8,6 +8,7 @@ import pytest
 
 import ocop.register as register_module
 from conftest import FIXTURE, valid_record, write_record
+from ocop.cache import read_pickle, write_pickle
 from ocop.register import load_register
 
 
@@ -56,19 +57,34 @@ def test_damaged_cache_is_ignored(messy, tmp_path):
     expected = outcome(*load_register(messy))
     load_register(messy, cache=True)
     [cache_file] = (tmp_path / ".cache" / "ocop").glob("records-*.pickle")
+    good = cache_file.read_bytes()
     cache_file.write_bytes(b"not a pickle")
     assert outcome(*load_register(messy, cache=True)) == expected
-    blobs, seen = pickle.loads(cache_file.read_bytes())
+    blobs, seen = read_pickle(cache_file, None)
     assert len(blobs) == len(seen) == 49
-    cache_file.write_bytes(pickle.dumps(({key: b"\x80damaged" for key in blobs}, seen)))
+    write_pickle(cache_file, ({key: b"\x80damaged" for key in blobs}, seen))
     assert outcome(*load_register(messy, cache=True)) == expected
     saved()
     snapshot = tmp_path / ".cache" / "ocop" / "products.pickle"
-    with snapshot.open("rb") as handle:
-        stamp = pickle.load(handle)
-    for damaged in (b"not a pickle", pickle.dumps(stamp) + b"\x80cut", pickle.dumps(stamp) + pickle.dumps(["no"])):
+    stamp, held = read_pickle(snapshot, None)
+    assert len(held) == 44  # every valid record, the two sharing an id too
+    for damaged in (b"not a pickle", pickle.dumps((stamp, held))[:-3], pickle.dumps((stamp, ["no"]))):
         snapshot.write_bytes(damaged)
         assert outcome(*load_register(messy, cache=True)) == expected
+    # Damage that still unpickles (a name changed, same length) is caught by the digest the file starts with.
+    saved()
+    assert b"S\xe1\xba\xa3n ph\xe1\xba\xa9m s\xe1\xbb\x91 12" in snapshot.read_bytes()
+    for cached in (snapshot, cache_file):
+        cached.write_bytes(cached.read_bytes().replace("Sản phẩm số 12".encode(), "SẢN PHẨM SỐ 12".encode()))
+    assert outcome(*load_register(messy, cache=True)) == expected
+    cache_file.write_bytes(good.replace("Sản phẩm số 12".encode(), "SẢN PHẨM SỐ 12".encode()))
+    assert outcome(*load_register(messy, cache=True)) == expected
+    # A cache that cannot be replaced (a folder in its place) is skipped, and no temporary file is left behind.
+    snapshot.unlink()
+    snapshot.mkdir()
+    assert outcome(*load_register(messy, cache=True)) == expected
+    saved()
+    assert list((tmp_path / ".cache" / "ocop").glob(".*.tmp")) == []
 
 
 @pytest.mark.parametrize("cached", [False, True])

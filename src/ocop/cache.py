@@ -15,6 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -53,16 +54,17 @@ class Entry:
 class RecordCache:
     """Entries by file digest, each kept pickled so that saving rewrites only what changed.
 
-    *seen* tells which digest each file had at the last run, with its modification time and size: a file
-    whose time and size are unchanged is not read again. Only the entries used in this run are saved back.
+    *seen* tells which digest each file had at the last run, with its modification and change times and size:
+    a file whose times and size are unchanged is not read again (the change time cannot be set back, as git's
+    index also relies on). Only the entries used in this run are saved back.
     """
 
     path: Path | None
     blobs: dict[str, bytes] = field(default_factory=dict)  # digest -> pickled Entry
     used: dict[str, bytes] = field(default_factory=dict)
     hits: int = 0
-    seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # file -> (mtime_ns, size, digest)
-    now: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    seen: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)  # file -> (mtime, ctime, size, digest)
+    now: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, content_dir: Path | None) -> "RecordCache":
@@ -75,14 +77,14 @@ class RecordCache:
         return cls(path, blobs if isinstance(blobs, dict) else {}, seen=seen if isinstance(seen, dict) else {})
 
     def known_digest(self, path: str, stat) -> str | None:
-        """The digest of *path* if its modification time and size are those of the last run (no need to read it)."""
+        """The digest of *path* if its times and size are those of the last run (no need to read it)."""
         hit = self.seen.get(path)
-        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size and hit[2] in self.blobs:
-            return hit[2]
+        if hit and hit[:3] == (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size) and hit[3] in self.blobs:
+            return hit[3]
         return None
 
     def remember(self, path: str, stat, key: str) -> None:
-        self.now[path] = (stat.st_mtime_ns, stat.st_size, key)
+        self.now[path] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, key)
 
     @staticmethod
     def key(raw: bytes) -> str:
@@ -116,21 +118,52 @@ class RecordCache:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
         if self.path is None or (self.used.keys() == self.blobs.keys() and self.now == self.seen):
             return
-        if write_atomic(self.path, pickle.dumps((self.used, self.now), protocol=pickle.HIGHEST_PROTOCOL)):
+        if write_pickle(self.path, (self.used, self.now)):
             remove_others(self.path, "records-*.pickle")
 
 
-def read_pickle(path: Path, default):
-    """What *path* holds, or *default* when it is missing or unreadable (a cache is never trusted blindly)."""
+CHECK = hashlib.sha1  # a cache file starts with the digest of the rest: damage that still unpickles is caught
+CHECK_SIZE = CHECK().digest_size
+
+
+def read_checked(path: Path) -> memoryview | None:
+    """The bytes written to *path* by ``write_checked``; None when missing, unreadable or not the bytes written."""
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        data = memoryview(path.read_bytes())
+    except OSError:
+        return None
+    body = data[CHECK_SIZE:]
+    return body if len(data) > CHECK_SIZE and CHECK(body).digest() == data[:CHECK_SIZE] else None
+
+
+def write_checked(path: Path, *chunks: bytes) -> bool:
+    """``write_atomic`` of the *chunks* behind their digest, for ``read_checked``."""
+    digest = CHECK()
+    for chunk in chunks:
+        digest.update(chunk)
+    return write_atomic(path, digest.digest(), *chunks)
+
+
+def read_pickle(path: Path, default):
+    """What ``write_pickle`` put in *path*, or *default* when it is missing, damaged or unreadable (a cache is
+    never trusted blindly)."""
+    data = read_checked(path)
+    if data is None:
+        return default
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - any damage to a cache file only means doing its work again
         return default
 
 
+def write_pickle(path: Path, value) -> bool:
+    return write_checked(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def write_atomic(path: Path, *chunks: bytes) -> bool:
-    """Replace *path* by the *chunks* in one step (a reader never sees half a file); False if it cannot be written."""
+    """Replace *path* by the *chunks* in one step (a reader never sees half a file); False if it cannot be written
+    (then nothing is left behind)."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
@@ -139,6 +172,8 @@ def write_atomic(path: Path, *chunks: bytes) -> bool:
         os.replace(tmp, path)
         return True
     except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         return False
 
 
@@ -177,13 +212,8 @@ class Snapshot:
         if content_dir is None:
             return cls(None, stamp)
         path = content_dir.resolve().parent / ".cache" / "ocop" / "products.pickle"
-        held = {}
-        try:  # the stamp is pickled first: a snapshot of other code, provinces or day is not read further
-            with path.open("rb") as handle:
-                if pickle.load(handle) == stamp:
-                    held = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a damaged snapshot only means checking the records again
-            held = {}
+        loaded = read_pickle(path, None)
+        held = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == stamp else {}
         return cls(path, stamp, held if isinstance(held, dict) else {})
 
     def get(self, path: str, key: str | None) -> "Reused | None":
@@ -211,18 +241,18 @@ class Snapshot:
 
     def _write(self) -> None:
         gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
-        write_atomic(self.path, pickle.dumps(self.stamp, protocol=pickle.HIGHEST_PROTOCOL),
-                     pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickle(self.path, (self.stamp, self.now))
 
 
 class PieceStore:
     """Pieces of bytes by key (a product's lines of the export files), kept between builds.
 
     The pieces lie one after another in a ``.bin`` file, new ones appended; ``<name>-<code digest>.pickle``
-    indexes them: (bin file name, its size, {key: (offset, lengths)}), replaced atomically. Once more than half
-    the file is pieces no longer used, the used ones are copied into a fresh file. So a build after one edit
-    reads the file, appends that edit's pieces and rewrites only the index. An index naming a missing or
-    shorter file is ignored; deleting the folder is always safe.
+    indexes them: (bin file name, its size, {key: (offset, lengths, CRC-32 of the pieces)}), replaced atomically.
+    Once more than half the file is pieces no longer used, the used ones are copied into a fresh file. So a build
+    after one edit reads the file, appends that edit's pieces and rewrites only the index. An index naming a
+    missing or shorter file is ignored, and pieces whose bytes no longer match their CRC are made again;
+    deleting the folder is always safe.
     """
 
     def __init__(self, folder: Path | None, code: str, name: str = "pieces"):
@@ -230,8 +260,8 @@ class PieceStore:
         self.index = folder / f"{name}-{code}.pickle" if folder else None
         self.bin_name: str | None = None
         self.data = memoryview(b"")
-        self.entries: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self.used: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self.entries: dict[str, tuple[int, tuple[int, ...], int]] = {}
+        self.used: dict[str, tuple[int, tuple[int, ...], int]] = {}
         self.new: dict[str, tuple[bytes, ...]] = {}
         loaded = read_pickle(self.index, None) if self.index else None
         if isinstance(loaded, tuple) and len(loaded) == 3 and isinstance(loaded[2], dict):
@@ -247,9 +277,12 @@ class PieceStore:
         hit = self.entries.get(key)
         if hit is None:
             return None
+        offset, lengths, crc = hit
+        if zlib.crc32(self.data[offset:offset + sum(lengths)]) != crc:  # damaged: made again by the caller
+            return None
         self.used[key] = hit
-        offset, out = hit[0], []
-        for length in hit[1]:
+        out = []
+        for length in lengths:
             out.append(self.data[offset:offset + length])
             offset += length
         return tuple(out)
@@ -261,18 +294,18 @@ class PieceStore:
         """Append the new pieces (or copy the used ones into a fresh file) and replace the index."""
         if self.index is None or (not self.new and self.used.keys() == self.entries.keys()):
             return
-        live = sum(sum(lengths) for _, lengths in self.used.values())
+        live = sum(sum(lengths) for _, lengths, _ in self.used.values())
         entries = dict(self.used)
         try:
             if self.bin_name is None or len(self.data) - live > live:
                 name = f"{self.name}-{self.code}-{os.urandom(4).hex()}.bin"
-                chunks = [self.data[o:o + sum(lengths)] for o, lengths in self.used.values()]
+                chunks = [self.data[o:o + sum(lengths)] for o, lengths, _ in self.used.values()]
                 offset = 0
-                for key, (o, lengths) in self.used.items():
-                    entries[key] = (offset, lengths)
+                for key, (o, lengths, crc) in self.used.items():
+                    entries[key] = (offset, lengths, crc)
                     offset += sum(lengths)
                 for key, pieces in self.new.items():
-                    entries[key] = (offset, tuple(map(len, pieces)))
+                    entries[key] = (offset, tuple(map(len, pieces)), _crc(pieces))
                     offset += sum(map(len, pieces))
                     chunks.extend(pieces)
                 if not write_atomic(self.folder / name, *chunks):
@@ -290,13 +323,20 @@ class PieceStore:
                     return
                 start = offset - len(blob)
                 for key, pieces in self.new.items():
-                    entries[key] = (start, tuple(map(len, pieces)))
+                    entries[key] = (start, tuple(map(len, pieces)), _crc(pieces))
                     start += sum(map(len, pieces))
         except OSError:
             return
-        if write_atomic(self.index, pickle.dumps((name, offset, entries), protocol=pickle.HIGHEST_PROTOCOL)):
+        if write_pickle(self.index, (name, offset, entries)):
             remove_others(self.index, f"{self.name}-*.pickle")
             remove_others(self.folder / name, f"{self.name}-*.bin")
+
+
+def _crc(pieces: tuple[bytes, ...]) -> int:
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc
 
 
 class PackedLines(Mapping):
