@@ -63,6 +63,17 @@ def test_validate_clean_register_exits_0_as_a_real_command(content):
     assert "Hợp lệ: 1 hồ sơ sản phẩm" in result.stdout
 
 
+def test_content_may_follow_the_command(content, capsys, tmp_path_factory, monkeypatch):
+    """The error outside a register says «chỉ rõ bằng --content»: it works before or after the command."""
+    write_record(content, valid_record())
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # no register here or above
+    assert main(["validate", "--content", str(content)]) == 0
+    assert "Hợp lệ: 1 hồ sơ sản phẩm" in capsys.readouterr().out
+    assert main(["--content", str(content), "validate"]) == 0
+    assert main(["validate"]) == 2
+    assert "chỉ rõ bằng --content THƯ_MỤC" in capsys.readouterr().err
+
+
 def test_build_refuses_invalid_data(content, capsys, tmp_path):
     write_record(content, valid_record(stars=7))
     code = main(["--content", str(content), "build", "--output", str(tmp_path / "out")])

@@ -247,3 +247,32 @@ def test_a_committed_edit_makes_only_its_units_workbook_again(tmp_path):
     assert created == dt.datetime(2025, 1, 2, 2, 0)  # the second commit, 09:00 in Vietnam
     assert openpyxl.load_workbook(out / "data/xlsx/96-ca-mau.xlsx", read_only=True).properties.created == \
         dt.datetime(2025, 1, 1, 2, 0)
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first(tmp_path):
+    """While one build writes into a folder (its files half written, no state file yet), another `ocop build` into
+    it waits for it, then builds: it neither refuses the folder as someone else's nor writes alongside."""
+    import subprocess
+    import sys
+    import time
+
+    from ocop.output import locked
+
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(FIXTURE, content)
+    command = [sys.executable, "-m", "ocop.cli", "--content", str(content), "build", "--output", str(out),
+               "--settings", str(ROOT / "pelicanconf.py"), "--today", TODAY]
+    with locked(out):  # a first build, half way
+        (out / "index.html").write_text("nửa chừng", encoding="utf-8")
+        second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = second.stderr.readline()
+        assert "Đang chờ lần dựng khác ghi vào" in waiting, waiting
+        time.sleep(0.5)
+        assert second.poll() is None and (out / "index.html").read_text(encoding="utf-8") == "nửa chừng"
+        (out / STATE).write_text('{"build": "first", "files": {"index.html": null}}', encoding="utf-8")  # done
+    stdout, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr
+    assert "Đã dựng 4 sản phẩm" in stdout
+    full = tmp_path / "full"
+    build(content, full)
+    assert tree(out) == tree(full)

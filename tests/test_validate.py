@@ -103,6 +103,21 @@ def test_file_must_be_in_its_province_folder(content):
                                      "không phải «96-ca-mau»")]
 
 
+def test_file_directly_under_products_or_in_a_subfolder_is_told_its_folder(content):
+    write_record(content, valid_record(), folder="")
+    write_record(content, valid_record(id="68-b", name="B"), folder="68-lam-dong/cu")
+    write_record(content, valid_record(id="99-c", name="C", province="99"), folder="")
+    _, problems, _ = problems_of(content)
+    assert sorted(problems) == [
+        ("province", "hồ sơ của Lâm Đồng phải nằm trong thư mục content/products/68-lam-dong/, "
+                     "không phải ngay trong content/products/"),
+        ("province", "hồ sơ của Lâm Đồng phải nằm trong thư mục content/products/68-lam-dong/, "
+                     "không phải «68-lam-dong/cu»"),
+        ("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/"),
+        ("province", "mã «99» không phải một trong 34 đơn vị cấp tỉnh hiện hành"),
+    ]
+
+
 def test_file_name_must_be_the_id(content):
     write_record(content, valid_record(), name="ca-phe.yaml")
     _, problems, _ = problems_of(content)

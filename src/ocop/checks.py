@@ -69,9 +69,14 @@ def _check_provinces(data: dict, provinces: Provinces, add, folder: str | None) 
     elif unit is not None and origin is not None and origin.code != unit.code:
         add("province", f"tỉnh khi công nhận «{provinces.former_name(at_rec) or at_rec}» nay thuộc {origin.name} "
                         f"(mã \"{origin.code}\"), không phải {unit.name}")
-    if unit is not None and folder is not None and folder != unit.folder:
-        add("province", f"hồ sơ của {unit.name} phải nằm trong thư mục content/products/{unit.folder}/, "
-                        f"không phải «{folder}»")
+    if folder is None or (unit is not None and folder == unit.folder):
+        return
+    if unit is None:
+        if folder == "":
+            add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
+        return
+    where = "ngay trong content/products/" if folder == "" else f"«{folder}»"
+    add("province", f"hồ sơ của {unit.name} phải nằm trong thư mục content/products/{unit.folder}/, không phải {where}")
 
 
 def _check_score(where: str, stars: int | None, score: dict, add) -> None:
@@ -169,17 +174,17 @@ def _inside(folder: Path) -> str:
 
 
 def folder_of(path: Path | str, products_dir: Path) -> str | None:
-    """Province folder of a product file under *products_dir* ('' if directly inside), else None."""
+    """Folder of a product file under *products_dir*, as a relative path with '/' (a province folder, '' if
+    directly inside, "91-an-giang/cu" in a subfolder), else None."""
     head, sep, rest = os.fspath(path).partition(_inside(products_dir))
     parts = rest.split(os.sep)
-    if sep and not head and "" not in parts and "." not in parts and ".." not in parts:  # plain text under it
-        return parts[0] if len(parts) > 1 else ""
-    path = Path(path)
-    try:
-        rel = path.relative_to(products_dir)
-    except ValueError:
+    if not (sep and not head and "" not in parts and "." not in parts and ".." not in parts):  # not plain text
+        path = Path(path)
         try:
-            rel = path.resolve().relative_to(products_dir.resolve())
+            parts = list(path.relative_to(products_dir).parts)
         except ValueError:
-            return None
-    return rel.parts[0] if len(rel.parts) > 1 else ""
+            try:
+                parts = list(path.resolve().relative_to(products_dir.resolve()).parts)
+            except ValueError:
+                return None
+    return "/".join(parts[:-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from .register import (find_content, load_products, load_provinces, load_register, product_files,
@@ -143,8 +144,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocop", description="Sổ đăng ký sản phẩm OCOP mở")
-    parser.add_argument("--content", help="thư mục dữ liệu (mặc định: thư mục content gần nhất)")
+    content_help = "thư mục dữ liệu (mặc định: thư mục content gần nhất)"
+    parser.add_argument("--content", help=content_help)
+    common = argparse.ArgumentParser(add_help=False)  # --content also after the command: ocop build --content DIR
+    common.add_argument("--content", default=argparse.SUPPRESS, help=content_help)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser = partial(sub.add_parser, parents=[common])
     validate = sub.add_parser("validate", help="kiểm tra hồ sơ; in lỗi dạng tệp:dòng: trường: lỗi")
     validate.add_argument("paths", nargs="*", help="tệp hoặc thư mục (mặc định: toàn bộ sổ)")
     validate.set_defaults(func=_validate)

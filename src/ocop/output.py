@@ -18,7 +18,13 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, NamedTuple
+from contextlib import contextmanager
+from typing import Callable, Iterator, NamedTuple
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: builds into one folder are not kept apart
+    fcntl = None
 
 STATE = ".ocop-build.json"
 PARALLEL_FROM = 400  # below this many jobs, starting workers costs more than it saves
@@ -216,6 +222,26 @@ class Output:
         # One compact line: with an indent json.dumps runs its pure-Python encoder over 100,000 entries.
         write_if_changed(self.root / STATE, json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         return self.stats
+
+
+@contextmanager
+def locked(root: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the output folder *root* (made if missing) for one build: a second build into it waits until the
+    first is done (calling *waiting* once), instead of finding its half-written files. A lock on the folder
+    itself (flock), released by the system even if the build is killed."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting:
+                    waiting()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

@@ -20,7 +20,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import opendata, search, site
 from .cache import code_digest
-from .output import Background, Job, Output, write_files
+from .output import Background, Job, Output, locked, write_files
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
@@ -138,19 +138,26 @@ def build_site(register, content_dir: Path, output_dir: Path, settings_file: Pat
     """Run Pelican with *settings_file* to write the site of an already validated *register*.
 
     Pieces kept between builds (export rows, feed entries) go to *cache_dir*, by default ``.cache/ocop/``
-    beside the content folder."""
+    beside the content folder. Builds into the same folder run one after the other (see ``output.locked``)."""
+    output_dir = Path(output_dir)
+    progress = progress or Progress()
+    with locked(output_dir, lambda: progress.say(f"Đang chờ lần dựng khác ghi vào «{output_dir}» xong…")):
+        if not Output.is_ours(output_dir):
+            raise OutputNotOurs(f"thư mục «{output_dir}» có tệp khác, không phải trang đã dựng; chọn thư mục trống")
+        _run_pelican(register, content_dir, output_dir, settings_file, today, progress, cache_dir)
+
+
+def _run_pelican(register, content_dir: Path, output_dir: Path, settings_file: Path, today, progress: Progress,
+                 cache_dir: Path | None) -> None:
     from pelican import Pelican
     from pelican.log import console
     from pelican.settings import read_settings
 
-    output_dir = Path(output_dir)
-    if not Output.is_ours(output_dir):
-        raise OutputNotOurs(f"thư mục «{output_dir}» có tệp khác, không phải trang đã dựng; chọn thư mục trống")
     override = {"OCOP_REGISTER": register, "PATH": str(Path(content_dir).resolve()),
                 "OUTPUT_PATH": str(Path(output_dir).resolve())}
     if today:
         override["OCOP_TODAY"] = today
-    override["OCOP_PROGRESS"] = progress or Progress()
+    override["OCOP_PROGRESS"] = progress
     if cache_dir:
         override["OCOP_CACHE"] = str(cache_dir)
     pelican = Pelican(read_settings(str(settings_file), override=override))

@@ -39,6 +39,11 @@ class Progress:
         self.stream.write(f"\r\x1b[K[ocop] {stage}: {done}/{total}")
         self.stream.flush()
 
+    def say(self, text: str) -> None:
+        """A line that is always shown (a build waiting for another)."""
+        self.stream.write(("\r\x1b[K" if self.live else "") + f"[ocop] {text}\n")
+        self.stream.flush()
+
     @contextmanager
     def stage(self, name: str):
         """Time a stage; print its end on a terminal or when timings were asked for, with timings also the CPU

@@ -277,10 +277,8 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
 
             if isinstance(loaded.data.get("id"), str) and "id" not in entry.bad:
                 ids.append((loaded.data["id"], shown, loaded.line_of("id")))
-            folder = folder_of(path, products_dir)
-            if folder == "":
-                add("province", "hồ sơ phải nằm trong thư mục của tỉnh, ví dụ content/products/68-lam-dong/")
-            check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add, folder or None)
+            check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add,
+                         folder_of(path, products_dir))
             if len(report) == before and complete:
                 product = make_product(loaded, provinces, key)
                 products.append(product)
