@@ -140,6 +140,15 @@ def test_non_utf8_names_the_line(content, capsys, monkeypatch):
     ("id: 68-x\nname: a: b\n", "2: name", "lỗi cú pháp YAML: dấu «:» không đúng chỗ"),
     ("id: 68-x\n---\nid: 68-y\n", "2: -", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
     ("id: 68-x\nname: M\x00t\n", "2: name", "lỗi cú pháp YAML: có ký tự điều khiển không hợp lệ"),
+    # A quote left open: YAML reads on and trips where the next quote closes it, or at the end of the file.
+    ("id: 68-x\nname: 'Sà rông\nprovince: '68'\nstars: 3\n", "2: name",
+     "lỗi cú pháp YAML: ngoặc «'» mở ở dòng này chưa được đóng; thêm «'» ở cuối giá trị"),
+    ("id: 68-x\nname: \"Sà rông\nstars: 3\n", "2: name", "ngoặc «\"» mở ở dòng này chưa được đóng"),
+    ("id: 68-x\nname: 'Sà rông'\ndescription: 'Một dòng\n  và dòng nữa'\nstars: 3\nx: 'y\nz: 'w'\n", "6: x",
+     "ngoặc «'» mở ở dòng này chưa được đóng"),
+    # A field indented deeper than the one above it.
+    ("id: 68-x\nproducer:\n  name: Công ty\n    kind: htx\n", "4: producer.kind",
+     "lỗi cú pháp YAML: dòng này thụt vào sâu hơn trường phía trên; các trường cùng cấp phải thẳng cột"),
 ])
 def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypatch, text, where, message):
     """One line naming the file, the line and (read from the keys above it) the field YAML could not parse."""

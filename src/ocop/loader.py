@@ -132,6 +132,50 @@ def load_bytes(raw: bytes, path: Path, schema: dict, report: Report, display: st
     return load_text(text, path, schema, report, shown)
 
 
+_QUOTE_OPENS = re.compile(r"[ \t]*(?:- )?(?:[^\s#:'\"-][^:#]*?[ \t]*:[ \t]+)?(['\"])(.*)$")
+
+
+def _closes(rest: str, quote: str) -> bool:
+    """True if *rest* (what follows an opening *quote*) holds its closing quote."""
+    if quote == "'":
+        return "'" in rest.replace("''", "")
+    return re.search(r'(?<!\\)"', rest) is not None
+
+
+def _unclosed(quote: str) -> str:
+    return f"lỗi cú pháp YAML: ngoặc «{quote}» mở ở dòng này chưa được đóng; thêm «{quote}» ở cuối giá trị"
+
+
+def _likely_cause(text: str, line: int, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(line, message) of what most likely broke the YAML when PyYAML's own account misleads: a quote left open
+    (YAML reads on into the next lines, and trips where the next quote closes it), or a line indented deeper than
+    the field above it (YAML reads it as more of that field's value)."""
+    lines = text.splitlines()
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:  # open up to the end of the file
+        mark = exc.context_mark
+        quote = lines[mark.line][mark.column] if mark.line < len(lines) and mark.column < len(lines[mark.line]) else '"'
+        return mark.line + 1, _unclosed(quote)
+    opened = None
+    for number, content in enumerate(lines[:line], 1):
+        if opened is None:
+            start = _QUOTE_OPENS.match(content)
+            if start and not _closes(start.group(2), start.group(1)):
+                opened = (number, start.group(1))
+        elif _closes(content, opened[1]):
+            if number == line and number > opened[0]:
+                return opened[0], _unclosed(opened[1])
+            opened = None
+    if exc.problem and "mapping values are not allowed" in exc.problem and 2 <= line <= len(lines):
+        here = lines[line - 1]
+        above = next((a for a in reversed(lines[: line - 1]) if a.strip() and not a.lstrip().startswith("#")), "")
+        indent = len(here) - len(here.lstrip(" "))
+        if _KEY_LINE.match(here) and above and indent > len(above) - len(above.lstrip(" ")) and \
+                _KEY_LINE.match(above) and above[_KEY_LINE.match(above).end():].strip():
+            return line, ("lỗi cú pháp YAML: dòng này thụt vào sâu hơn trường phía trên; các trường cùng cấp "
+                          "phải thẳng cột")
+    return None
+
+
 _KEY_LINE = re.compile(r"([ \t]*)(?:- )?([^\s#:'\"-][^:#]*?)[ \t]*:(?:[ \t]|$)")
 
 
@@ -161,7 +205,11 @@ def load_text(text: str, path: Path, schema: dict, report: Report, display: str 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        report.add(shown, line, field_at(text, line), _syntax_message(exc.problem or str(exc)))
+        message = _syntax_message(exc.problem or str(exc))
+        hint = _likely_cause(text, line, exc)
+        if hint:
+            line, message = hint
+        report.add(shown, line, field_at(text, line), message)
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: its position, not a mark
         line = nfc(text)[: exc.position].count("\n") + 1
