@@ -240,6 +240,26 @@ def test_weights_equal_stock_lunr_builder(tmp_path, monkeypatch, boosts):
     _assert_shards_are_lunr_index(tmp_path, entries)
 
 
+def test_index_from_the_search_cache_is_the_index_from_nothing(tmp_path, monkeypatch):
+    """What indexing keeps between builds (terms of texts, compressed sizes) gives the same files; an edit works
+    out only its own texts and files; a damaged cache is ignored."""
+    entries = _varied_entries(300, seed=5)
+    fresh, _ = search.index_files(entries, [])
+    assert search.index_files(entries, [], tmp_path)[0] == fresh  # nothing kept yet: all worked out, then kept
+    [kept] = tmp_path.glob("search-*.pickle")
+    made = []
+    real = search._field_terms
+    monkeypatch.setattr(search, "_field_terms", lambda texts: made.append(texts) or real(texts))
+    assert search.index_files(entries, [], tmp_path)[0] == fresh and made == []
+    entries[7].texts["name"] = ["Chè Thái Nguyên sửa lại"]
+    edited = search.index_files(entries, [], tmp_path)[0]
+    assert made == [("Chè Thái Nguyên sửa lại",)]
+    monkeypatch.setattr(search, "_field_terms", real)
+    assert edited == search.index_files(entries, [])[0]
+    kept.write_bytes(kept.read_bytes()[:-9] + b"damaged!!")
+    assert search.index_files(entries, [], tmp_path)[0] == edited
+
+
 def test_documents_share_the_shape_of_a_term_they_use_alike():
     entries = [search.Entry(key=k, url=k, texts={"name": [n]}, show={"n": n}, facets={})
                for k, n in [("1", "Chè xanh Thái"), ("2", "Chè đen Hà"), ("3", "Chè")]]

@@ -91,9 +91,12 @@ class OcopGenerator(Generator):
         relative = self.settings.get("RELATIVE_URLS", False)
         stage = self.progress.stage
         output = Output(Path(self.output_path), self.build_key(), self.progress)
+        for product in self.register.products:  # every product's status, worked out once for every process below
+            product.status_on(self.today)
         # The search index needs every record and one core for seconds: made in a forked process meanwhile.
         search_key = digest_of(self.register.products)
-        make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today)
+        make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
+                              self.cache)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
         # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)

@@ -35,11 +35,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
+from .cache import code_digest, read_pickle, remove_others, write_pickle
 from .gcpause import paused_gc
 from .lifecycle import STATUSES as STATUS_LABELS
 from .model import GROUPS, Product
@@ -198,8 +199,7 @@ def _utf16(text: str) -> bytes:
     return text.encode("utf-16-be")
 
 
-@dataclass(eq=False)
-class _FieldTerms:
+class _FieldTerms(NamedTuple):
     """The terms of one field's texts, worked out once for all documents with the same texts.
 
     ``shapes``: per distinct term, (term, (frequency, field length, its spellings as they occur)); the inner
@@ -210,9 +210,8 @@ class _FieldTerms:
     shapes: tuple[tuple[str, tuple[int, int, tuple[str, ...]]], ...]
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
-    """Terms of a field's texts (cached: place, group and producer texts repeat across products)."""
+    """Terms of a field's texts."""
     pairs = tuple(chain.from_iterable(_index_terms(text) for text in texts if text))
     spelled: dict[str, list[str]] = {}
     for folded, word in pairs:
@@ -223,6 +222,47 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
     length = len(pairs)
     return _FieldTerms(pairs, tuple(_shared((f, _shared((len(words), length, tuple(words)))))
                                     for f, words in spelled.items()))
+
+
+class SearchCache:
+    """What indexing worked out before: the terms of field texts (place, group and producer texts repeat across
+    products; between builds most texts are unchanged) and the compressed size of files by name (their names are
+    digests of their bytes). Kept in *folder* (``search-<code>.pickle``, checked like every cache file) and
+    written again only once more than 1% of what a build needed was not in it: a build after one edit reads it
+    and works out only what that edit changed."""
+
+    def __init__(self, folder: Path | None = None):
+        self.path = folder / f"search-{code_digest(everything=True)}.pickle" if folder else None
+        known = read_pickle(self.path, None) if self.path else None
+        self.terms: dict[tuple[str, ...], _FieldTerms] = {}
+        self.sizes: dict[str, int] = {}
+        if isinstance(known, tuple) and len(known) == 2 and all(isinstance(part, dict) for part in known):
+            self.terms, self.sizes = known
+        self.used_terms: set[tuple[str, ...]] = set()
+        self.used_sizes: dict[str, int] = {}
+        self.misses = 0
+
+    def field_terms(self, texts: tuple[str, ...]) -> _FieldTerms:
+        hit = self.terms.get(texts)
+        if hit is None:
+            hit = self.terms[texts] = _field_terms(texts)
+            self.misses += 1
+        return hit
+
+    def gzip_size(self, name: str, data: bytes) -> int:
+        size = self.sizes.get(name)
+        if size is None:
+            size = self.sizes[name] = len(gzip.compress(data, 6))
+            self.misses += 1
+        self.used_sizes[name] = size
+        return size
+
+    def save(self) -> None:
+        """Keep what this build used, when too much of it was worked out anew."""
+        if self.path is None or self.misses <= (len(self.used_terms) + len(self.used_sizes)) // 100:
+            return
+        if write_pickle(self.path, ({texts: self.terms[texts] for texts in self.used_terms}, self.used_sizes)):
+            remove_others(self.path, "search-*.pickle")
 
 
 _SHAPES: dict[tuple, tuple] = {}  # while indexing, one copy of each (term, shape) and shape: most recur in many fields
@@ -241,13 +281,16 @@ class Indexed:
     spellings: dict[str, list[str]]  # folded word -> its spellings, most used first, when any differs from it
 
 
-def index_documents(entries: list[Entry]) -> Indexed:
+def index_documents(entries: list[Entry], cache: SearchCache | None = None) -> Indexed:
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
+    cache = cache or SearchCache()
+    keys = [tuple(tuple(entry.texts.get(name, ())) for name in names) for entry in entries]
     try:
-        per_doc = [tuple(_field_terms(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
+        per_doc = [tuple(map(cache.field_terms, texts)) for texts in keys]
     finally:
         _SHAPES.clear()
+    cache.used_terms.update(chain.from_iterable(keys))
     counts = Counter(chain.from_iterable(terms_.pairs for fields in per_doc for terms_ in fields))
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
@@ -414,32 +457,35 @@ class Written:
     gzip_bytes: int
 
 
-def _hashed(files: dict[str, bytes], folder: str, text: str) -> tuple[str, int, int]:
+def _hashed(files: dict[str, bytes], folder: str, text: str, cache: SearchCache) -> tuple[str, int, int]:
     """Add *text* under a name made of its digest (so browsers may cache it forever); (name, bytes, gzip bytes)."""
     data = text.encode("utf-8")
     name = hashlib.sha256(data).hexdigest()[:10]
     files[f"{folder}/{name}.json"] = data
-    return name, len(data), len(gzip.compress(data, 6))
+    return name, len(data), cache.gzip_size(name, data)
 
 
 @paused_gc()
-def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, bytes], Written]:
-    """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures."""
+def index_files(entries: list[Entry], facets: list[Facet], cache: Path | None = None
+                ) -> tuple[dict[str, bytes], Written]:
+    """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures;
+    what it worked out is kept in the *cache* folder for the next build (see SearchCache)."""
     files: dict[str, bytes] = {}
+    kept = SearchCache(cache)
     entries = sorted(entries, key=lambda e: e.order or (e.key,))
-    indexed = index_documents(entries)
+    indexed = index_documents(entries, kept)
     fields = list(FIELDS)
     postings = _postings(indexed)
     total, total_gz = 0, 0
     shard_rows = []
     for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
-        name, size, gz = _hashed(files, "s", shard)
+        name, size, gz = _hashed(files, "s", shard, kept)
         shard_rows.append([first, name, gz])
         total, total_gz = total + size, total_gz + gz
     store_files = []
     for start in range(0, len(entries), STORE_CHUNK):
         rows = [{"u": e.url, **e.show} for e in entries[start:start + STORE_CHUNK]]
-        name, size, gz = _hashed(files, "r", _dumps(rows))
+        name, size, gz = _hashed(files, "r", _dumps(rows), kept)
         store_files.append(name)
         total, total_gz = total + size, total_gz + gz
     manifest = {
@@ -452,6 +498,7 @@ def index_files(entries: list[Entry], facets: list[Facet]) -> tuple[dict[str, by
     files["manifest.json"] = data
     total += len(data)
     total_gz += len(gzip.compress(data, 6))
+    kept.save()
     return files, Written(len(entries), len(shard_rows), len(store_files), total, total_gz)
 
 
@@ -472,9 +519,11 @@ def register_entries(products: Iterable[Product], provinces: Provinces, today: d
     return [product_entry(p, provinces, today) for p in products]
 
 
-def register_index_files(products: Iterable[Product], provinces: Provinces, today: dt.date) -> dict[str, bytes]:
+@paused_gc()
+def register_index_files(products: Iterable[Product], provinces: Provinces, today: dt.date,
+                         cache: Path | None = None) -> dict[str, bytes]:
     """The files of the product search of the site (under ``output/search/``) by path."""
-    return index_files(register_entries(products, provinces, today), product_facets(provinces))[0]
+    return index_files(register_entries(products, provinces, today), product_facets(provinces), cache)[0]
 
 
 def write_register_index(products: Iterable[Product], provinces: Provinces, today: dt.date, out_dir: Path) -> Written:
