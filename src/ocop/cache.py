@@ -195,26 +195,38 @@ class Reused(NamedTuple):
 @dataclass
 class Snapshot:
     """The products the last run loaded and checked, by file, with the lines of their id and former ids: a file
-    whose bytes are the same is not unpacked, checked or made into a product again.
+    whose bytes are the same is not unpacked, checked or made again.
 
-    One pickle (the products share their field names within it), valid only for the same *stamp*: the code,
-    the provinces and the day the checks compared dates with. Only fully valid records are kept; the checks
-    across records (unique ids, former ids) always run again. Deleting it is always safe.
+    One pickle per folder of records (a provincial unit's products share their field names within it) in
+    ``.cache/ocop/products/``, valid only for the same *stamp*: the code, the provinces and the day the checks
+    compared dates with. A run rewrites only the folders whose records changed. Only fully valid records are
+    kept; the checks across records (unique ids, former ids) always run again. Deleting it is always safe.
     """
 
-    path: Path | None
+    folder: Path | None
     stamp: str
     held: dict[str, tuple] = field(default_factory=dict)  # file -> (digest, product, id line, former_ids line)
     now: dict[str, tuple] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # folders of records whose pickle was read (of this stamp)
+    present: set[Path] = field(default_factory=set)  # every pickle there, of any stamp
 
     @classmethod
     def open(cls, content_dir: Path | None, stamp: str) -> "Snapshot":
         if content_dir is None:
             return cls(None, stamp)
-        path = content_dir.resolve().parent / ".cache" / "ocop" / "products.pickle"
-        loaded = read_pickle(path, None)
-        held = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == stamp else {}
-        return cls(path, stamp, held if isinstance(held, dict) else {})
+        snapshot = cls(content_dir.resolve().parent / ".cache" / "ocop" / "products", stamp)
+        snapshot.present = set(snapshot.folder.glob("*.pickle"))
+        for path in sorted(snapshot.present):
+            loaded = read_pickle(path, None)
+            if isinstance(loaded, tuple) and len(loaded) == 3 and loaded[0] == stamp and isinstance(loaded[2], dict) \
+                    and path == snapshot.file(loaded[1]):
+                snapshot.held.update(loaded[2])
+                snapshot.read.add(loaded[1])
+        return snapshot
+
+    def file(self, folder: str) -> Path:
+        """The pickle of the records in *folder*."""
+        return self.folder / f"{hashlib.sha1(folder.encode()).hexdigest()[:16]}.pickle"
 
     def get(self, path: str, key: str | None) -> "Reused | None":
         """The product of *path* if its bytes had digest *key* last time."""
@@ -228,20 +240,37 @@ class Snapshot:
         self.now[path] = (key, product, id_line, former_line)
 
     def save(self) -> None:
-        """Write the products of this run when they differ from the last run's (atomically; never fatal), in a
-        forked process so the build goes on meanwhile; Python waits for it before exiting (it is not a daemon).
-        A run that starts before it is written simply finds fewer products to reuse."""
-        if self.path is None or (self.now.keys() == self.held.keys()
-                                 and all(self.now[k] is self.held[k] for k in self.now)):
+        """Write the folders whose products differ from the last run's and remove the pickles of no folder
+        (atomically; never fatal), in a forked process so the build goes on meanwhile; Python waits for it before
+        exiting (it is not a daemon). A run that starts before it is written finds fewer products to reuse."""
+        if self.folder is None:
+            return
+        now, held = _by_folder(self.now), _by_folder(self.held)
+        changed = {name: group for name, group in now.items()
+                   if name not in self.read or group.keys() != held.get(name, {}).keys()
+                   or any(entry is not held[name][path] for path, entry in group.items())}
+        gone = self.present - {self.file(name) for name in now}
+        if not changed and not gone:
             return
         if "fork" in multiprocessing.get_all_start_methods():
-            multiprocessing.get_context("fork").Process(target=self._write, daemon=False).start()
+            multiprocessing.get_context("fork").Process(target=self._write, args=(changed, gone), daemon=False).start()
         else:
-            self._write()
+            self._write(changed, gone)
 
-    def _write(self) -> None:
+    def _write(self, changed: dict[str, dict[str, tuple]], gone: set[Path]) -> None:
         gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
-        write_pickle(self.path, (self.stamp, self.now))
+        for name, group in changed.items():
+            write_pickle(self.file(name), (self.stamp, name, group))
+        for path in gone:
+            path.unlink(missing_ok=True)
+
+
+def _by_folder(held: dict[str, tuple]) -> dict[str, dict[str, tuple]]:
+    """The entries of a Snapshot by the folder of their file."""
+    out: dict[str, dict[str, tuple]] = {}
+    for path, entry in held.items():
+        out.setdefault(os.path.dirname(path), {})[path] = entry
+    return out
 
 
 class PieceStore:
