@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .loader import Loaded
 from .model import Product, star_band_problem
@@ -52,7 +53,7 @@ def make_product(loaded: Loaded, provinces: Provinces, source: str = "") -> Prod
     """The Product of a record that passed every check (*source*: digest of its file's bytes)."""
     data = loaded.data
     unit = provinces.by_code[data["province"]]
-    product = Product(data, loaded.path, unit, "", source=source)
+    product = Product(data, os.fspath(loaded.path), unit, "", source=source)
     product.province_label = provinces.display(unit.code, data["province_at_recognition"], product.before_merger)
     return product
 
@@ -129,41 +130,50 @@ def _check_history(data: dict, add, today: str) -> None:
 
 
 def check_unique_ids(entries: list[tuple[str, str, int]], report: Report,
-                     others: dict[str, tuple[str, int]]) -> set[str]:
+                     others: dict[str, tuple[str, int]], shown: Callable[[str], str] = str) -> set[str]:
     """Every id once in the register; returns the ids used twice.
 
-    *entries* are (id, shown path, line) of the files being checked, each told of every other file with its
-    id; *others* are ids of records not being checked now (id -> (shown path, line)).
+    *entries* are (id, path, line) of the files being checked, each told of every other file with its id;
+    *shown* turns a path into the one the user reads (worked out only for clashes); *others* are ids of records
+    not being checked now (id -> (shown path, line)).
     """
     where: dict[str, list[tuple[str, int]]] = {}
-    for ident, shown, line in entries:
-        where.setdefault(ident, []).append((shown, line))
+    for ident, path, line in entries:
+        if ident in where:
+            where[ident].append((path, line))
+        else:
+            where[ident] = [(path, line)]
     clashing = set()
     for ident, places in where.items():
+        if len(places) < 2 and ident not in others:
+            continue
+        places = [(shown(path), line) for path, line in places]
         all_places = places + ([others[ident]] if ident in others and others[ident] not in places else [])
         if len(all_places) < 2:
             continue
         clashing.add(ident)
-        for shown, line in places:
-            elsewhere = ", ".join(f"{s}:{n}" for s, n in all_places if (s, n) != (shown, line))
-            report.add(shown, line, "id", f"id «{ident}» cũng được dùng ở {elsewhere}; mỗi sản phẩm một id riêng, "
+        for place, line in places:
+            elsewhere = ", ".join(f"{s}:{n}" for s, n in all_places if (s, n) != (place, line))
+            report.add(place, line, "id", f"id «{ident}» cũng được dùng ở {elsewhere}; mỗi sản phẩm một id riêng, "
                                           "không bao giờ dùng lại")
     return clashing
 
 
-def check_former_ids(entries: list[tuple[str, str, str, int]], live: set[str], report: Report) -> None:
-    """Former ids keep old links working: *entries* are (former id, owner id, shown path, line).
+def check_former_ids(entries: list[tuple[str, str, str, int]], live: set[str], report: Report,
+                     shown: Callable[[str], str] = str) -> None:
+    """Former ids keep old links working: *entries* are (former id, owner id, path, line), *shown* as for
+    check_unique_ids.
 
     A former id may not be a live id (the old link would be ambiguous) nor belong to two records.
     """
     owner: dict[str, str] = {}
-    for former, ident, shown, line in entries:
+    for former, ident, path, line in entries:
         if former in live:
             what = "chính mã hiện tại của hồ sơ" if former == ident else "mã của một hồ sơ đang có"
-            report.add(shown, line, "former_ids", f"mã cũ «{former}» trùng {what}; mã cũ phải là mã không còn dùng")
+            report.add(shown(path), line, "former_ids", f"mã cũ «{former}» trùng {what}; mã cũ phải là mã không còn dùng")
         elif former in owner and owner[former] != ident:
-            report.add(shown, line, "former_ids", f"mã cũ «{former}» đã được hồ sơ «{owner[former]}» khai; "
-                                                  "mỗi mã cũ chỉ thuộc một hồ sơ")
+            report.add(shown(path), line, "former_ids", f"mã cũ «{former}» đã được hồ sơ «{owner[former]}» khai; "
+                                                        "mỗi mã cũ chỉ thuộc một hồ sơ")
         else:
             owner.setdefault(former, ident)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from functools import partial
@@ -13,6 +14,7 @@ from .register import (find_content, load_products, load_provinces, load_registe
 from .cache import RecordCache
 from .gcpause import paused_gc
 from .progress import Progress
+from .release import default_as_of
 from .report import Report
 
 
@@ -52,8 +54,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
     progress = Progress.for_terminal(args.timings)
+    as_of = dt.date.fromisoformat(args.today) if args.today else default_as_of()
     with progress.stage("Đọc và kiểm tra hồ sơ"), paused_gc(freeze=True):  # the register lives until the end
-        register, report = load_register(Path(args.content), cache=True,
+        register, report = load_register(Path(args.content), cache=True, as_of=as_of,
                                          progress=lambda done, total: progress("Đọc hồ sơ", done, total))
     if not report.ok:
         for line in report.lines():
@@ -61,7 +64,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)
         return 1
     try:
-        build_site(register, Path(args.content), Path(args.output), _settings(args), args.today, progress)
+        build_site(register, Path(args.content), Path(args.output), _settings(args), as_of, progress)
     except OutputNotOurs as exc:
         print(f"Không dựng trang: {exc}", file=sys.stderr)
         return 1
@@ -82,8 +85,6 @@ def _settings(args: argparse.Namespace) -> Path:
 
 
 def _is_date(text: str) -> bool:
-    import datetime as dt
-
     try:
         dt.date.fromisoformat(text)
     except ValueError:
@@ -92,8 +93,6 @@ def _is_date(text: str) -> bool:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from . import monitoring, tabular
     from .vntext import fold, slugify
 

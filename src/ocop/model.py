@@ -35,23 +35,20 @@ class Product:
     """One validated product record and what the register derives from it."""
 
     data: dict
-    path: Path
+    file: str  # the record's file (text, not a Path: 20,000 Paths cost a third of a second to unpickle)
     province: Province
     province_label: str
-    sort: tuple = field(init=False, repr=False)
+    sort: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.id: str = self.data["id"]  # read some twenty times per product and build: an attribute, not a property
         self.url = f"san-pham/{self.id}/"
         self.sort = sort_key(self.name)
+        self.order = f"{self.sort}\0{self.id}"  # the register's order: by name, then id (see vntext.sort_key)
         self.decisions: tuple[Decision, ...] = timeline(self.data)
         self.change: StatusChange | None = status_change(self.data)
-        self._states: dict[dt.date, State | None] = {}
+        self._states: dict[dt.date, State | None] = {}  # kept in the Snapshot: a pure function of data and day
         self.digest  # noqa: B018 - worked out now, so a product kept in the Snapshot keeps it
-
-    def __getstate__(self) -> dict:
-        """Pickled (a Snapshot between runs) without the states remembered per day."""
-        return {**self.__dict__, "_states": {}}
 
     # Fields, named once here so templates never read raw keys.
     name = property(lambda self: self.data["name"])
@@ -76,6 +73,10 @@ class Product:
     @property
     def slug(self) -> str:
         return self.id
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
     source: str = ""  # digest of the file's bytes, when the loader knows it
 

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from . import schema
@@ -247,11 +248,21 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
     with paused_gc():
         found = _read_entries(paths, cache, progress, snapshot if complete else None)
         for path, record in zip(paths, found):
-            shown = shown_path(path)
             before = len(report)
             if record is None:
-                report.add(shown, 1, "", "không tìm thấy tệp")
+                report.add(shown_path(path), 1, "", "không tìm thấy tệp")
                 continue
+            if record and isinstance(record[2], Reused):  # checked by the last run, bytes unchanged
+                stat, key, entry = record
+                cache.remember(path, stat, key)
+                product = entry.product
+                product.province = provinces.by_code[product.province.code]  # this run's objects
+                products.append(product)
+                ids.append((product.id, path, entry.id_line))
+                if entry.former_line:
+                    formers += [(old, product.id, path, entry.former_line) for old in product.former_ids]
+                continue
+            shown = shown_path(path)
             if not record:
                 name = os.path.basename(path)
                 report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
@@ -259,13 +270,6 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 continue
             stat, key, entry = record
             cache.remember(path, stat, key)
-            if isinstance(entry, Reused):  # checked by the last run, bytes unchanged
-                product = entry.product
-                product.province = provinces.by_code[product.province.code]  # this run's objects
-                products.append(product)
-                ids.append((product.id, shown, entry.id_line))
-                formers += [(old, product.id, shown, entry.former_line) for old in product.former_ids]
-                continue
             for line, field, message in entry.problems:
                 report.add(shown, line, field, message)
             if entry.data is None:
@@ -276,20 +280,21 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 report.add(shown, loaded.line_of(field), field, message)
 
             if isinstance(loaded.data.get("id"), str) and "id" not in entry.bad:
-                ids.append((loaded.data["id"], shown, loaded.line_of("id")))
+                ids.append((loaded.data["id"], path, loaded.line_of("id")))
             check_record(loaded, without(loaded.data, entry.bad), provinces if complete else None, add,
                          folder_of(path, products_dir))
             if len(report) == before and complete:
                 product = make_product(loaded, provinces, key)
                 products.append(product)
-                formers += [(old, product.id, shown, loaded.line_of("former_ids")) for old in product.former_ids]
+                formers += [(old, product.id, path, loaded.line_of("former_ids")) for old in product.former_ids]
                 if snapshot is not None:
                     snapshot.put(path, key, product, loaded.line_of("id"),
                                  loaded.line_of("former_ids") if product.former_ids else 0)
-        clashing = check_unique_ids(ids, report, other_ids or {})
-        products = [p for p in products if p.id not in clashing]
-        check_former_ids(formers, {ident for ident, _, _ in ids}, report)
-        products.sort(key=lambda p: (p.sort, p.id))
+        clashing = check_unique_ids(ids, report, other_ids or {}, shown_path)
+        if clashing:
+            products = [p for p in products if p.id not in clashing]
+        check_former_ids(formers, {ident for ident, _, _ in ids}, report, shown_path)
+        products.sort(key=attrgetter("order"))
     return products
 
 
@@ -312,12 +317,13 @@ def register_ids(products_dir: Path, exclude: set[Path], cache: RecordCache | No
 
 
 def load_register(content_dir: Path, report: Report | None = None, cache: bool = False,
-                  progress=None) -> tuple[Register, Report]:
+                  progress=None, as_of: dt.date | None = None) -> tuple[Register, Report]:
     """Load and validate everything under *content_dir* (provinces/ and products/).
 
     With *cache*, files whose bytes were loaded before are not parsed again, and valid records whose bytes,
     provinces, code and checking day are those of the last run are not checked again (``.cache/ocop/`` beside
-    content/).
+    content/); with *as_of* too, every product's status on that day is worked out before they are kept, so the
+    next run finds it worked out.
     """
     report = report if report is not None else Report()
     provinces = load_provinces(content_dir / "provinces", report)
@@ -327,6 +333,9 @@ def load_register(content_dir: Path, report: Report | None = None, cache: bool =
     products = load_products(_file_names([products_dir]), provinces, products_dir, report, cache=records,
                              progress=progress, snapshot=snapshot)
     if records is not None:
+        if as_of is not None:
+            for product in products:
+                product.status_on(as_of)
         records.save()
         snapshot.save()
     return Register(provinces, products), report

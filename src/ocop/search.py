@@ -140,7 +140,7 @@ class Entry:
     texts: dict[str, list[str]]
     show: dict[str, object]
     facets: dict[str, str]
-    order: tuple = field(default=())
+    order: str = ""  # sort key (Product.order); documents without one go by key
 
 
 @dataclass
@@ -189,7 +189,7 @@ def product_entry(product: Product, provinces: Provinces, today: dt.date) -> Ent
         show=show,
         facets={"tinh": unit.slug, "sao": str(product.stars) if product.stars else UNKNOWN,
                 "nganh": product.group or UNKNOWN, "trang-thai": STATUS_SLUGS[status]},
-        order=(product.sort, product.id))
+        order=product.order)
 
 
 # --- Index ------------------------------------------------------------------------------------------------
@@ -472,7 +472,7 @@ def index_files(entries: list[Entry], facets: list[Facet], cache: Path | None = 
     what it worked out is kept in the *cache* folder for the next build (see SearchCache)."""
     files: dict[str, bytes] = {}
     kept = SearchCache(cache)
-    entries = sorted(entries, key=lambda e: e.order or (e.key,))
+    entries = sorted(entries, key=lambda e: e.order or e.key)
     indexed = index_documents(entries, kept)
     fields = list(FIELDS)
     postings = _postings(indexed)

@@ -68,20 +68,25 @@ def _char_keys(ch: str) -> tuple[int, int, int]:
     return primary, tone, 0 if base == lower else 1
 
 
-_CHAR_KEYS: dict[str, tuple[int, int, int]] = {}
+_CHAR_KEYS: dict[str, tuple[str, str, str]] = {}
 
 
-def sort_key(text: str) -> tuple:
+def sort_key(text: str) -> str:
     """Collation key in Vietnamese dictionary order.
 
     Letters compare first (a < ă < â < b ... d < đ ... o < ô < ơ ... u < ư), then tones
     (level, huyền, hỏi, ngã, sắc, nặng), then case. Spaces sort before letters so that
     names compare syllable by syllable. Keys of characters are computed once and remembered.
+
+    The key is one string, compared in C: the letters, then the tones, then the cases, each character of
+    them one number (plus 1), the three parts separated by U+0000. It orders exactly as the tuple of the three
+    number sequences would, and no key is the beginning of another, so ``key + "\\0" + more`` sorts by key first.
     """
     keys = [_CHAR_KEYS.get(ch) or _remember(ch) for ch in nfc(text)]
-    return tuple(zip(*keys)) if keys else ((), (), ())
+    letters, tones, cases = zip(*keys) if keys else ((), (), ())
+    return "\0".join(("".join(letters), "".join(tones), "".join(cases)))
 
 
-def _remember(ch: str) -> tuple[int, int, int]:
-    key = _CHAR_KEYS[ch] = _char_keys(ch)
+def _remember(ch: str) -> tuple[str, str, str]:
+    key = _CHAR_KEYS[ch] = tuple(chr(min(value + 1, 0x10FFFF)) for value in _char_keys(ch))
     return key
