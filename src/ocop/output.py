@@ -161,7 +161,7 @@ class Output:
             release_memory()
             gc.freeze()  # workers' collections then never write to (and so copy) the pages of what they inherit
             try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
                     finished = 0
                     for result in pool.imap_unordered(_run, chunks):
                         self._count(result)
