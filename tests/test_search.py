@@ -246,7 +246,7 @@ def test_index_from_the_search_cache_is_the_index_from_nothing(tmp_path, monkeyp
     entries = _varied_entries(300, seed=5)
     fresh, _ = search.index_files(entries, [])
     assert search.index_files(entries, [], tmp_path)[0] == fresh  # nothing kept yet: all worked out, then kept
-    [kept] = tmp_path.glob("search-*.pickle")
+    [kept] = tmp_path.glob("search-[0-9a-f]*.pickle")  # beside it search-sizes-*.pickle
     made = []
     real = search._field_terms
     monkeypatch.setattr(search, "_field_terms", lambda texts: made.append(texts) or real(texts))
@@ -258,6 +258,36 @@ def test_index_from_the_search_cache_is_the_index_from_nothing(tmp_path, monkeyp
     assert edited == search.index_files(entries, [])[0]
     kept.write_bytes(kept.read_bytes()[:-9] + b"damaged!!")
     assert search.index_files(entries, [], tmp_path)[0] == edited
+
+
+def test_products_unchanged_since_the_search_cache_are_not_made_into_entries_again(tmp_path, monkeypatch):
+    """The register's index from the cache (entries of unchanged products, spelling counts with only the texts
+    that came or went counted) is the index from nothing, after an edit, an addition and a deletion."""
+    from ocop.synthetic import generate
+
+    generate(tmp_path / "content", 120, ROOT / "content" / "provinces", seed=11)
+    register, report = load_register(tmp_path / "content")
+    products, provinces, day = list(register.products), register.provinces, dt.date(2026, 12, 3)
+    assert search.register_index_files(products, provinces, day, tmp_path) == search.register_index_files(
+        products, provinces, day)
+    made = []
+    real = search.product_entry
+    monkeypatch.setattr(search, "product_entry", lambda p, *rest: made.append(p.id) or real(p, *rest))
+    assert search.register_index_files(products, provinces, day, tmp_path) == search.register_index_files(
+        products, provinces, day)
+    assert len(made) == len(products)  # the second call: no cache, every product made
+    made.clear()
+    edited = products[5]
+    edited.data = {**edited.data, "name": edited.name + " Đặc Biệt", "producer": {"name": "HTX Mới Toanh"}}
+    del edited.__dict__["digest"]  # its digest is worked out again from its data
+    edited.source = ""
+    products = products[:40] + products[41:] + [products[40]]  # a deletion and an addition: every ref moves
+    products.pop(0)
+    kept = search.register_index_files(products, provinces, day, tmp_path)
+    assert made == [edited.id]
+    assert kept == search.register_index_files(products, provinces, day)
+    made.clear()
+    assert search.register_index_files(products, provinces, day, tmp_path) == kept
 
 
 def test_documents_share_the_shape_of_a_term_they_use_alike():

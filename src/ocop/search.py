@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
@@ -141,6 +141,8 @@ class Entry:
     show: dict[str, object]
     facets: dict[str, str]
     order: str = ""  # sort key (Product.order); documents without one go by key
+    # Its texts per field and their terms, when a SearchCache made it (its texts then never change).
+    indexed: tuple | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -225,22 +227,49 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
 
 
 class SearchCache:
-    """What indexing worked out before: the terms of field texts (place, group and producer texts repeat across
-    products; between builds most texts are unchanged) and the compressed size of files by name (their names are
-    digests of their bytes). Kept in *folder* (``search-<code>.pickle``, checked like every cache file) and
-    written again only once more than 1% of what a build needed was not in it: a build after one edit reads it
-    and works out only what that edit changed."""
+    """What indexing worked out before, so a build after one edit works out only what that edit changed.
 
-    def __init__(self, folder: Path | None = None):
-        self.path = folder / f"search-{code_digest(everything=True)}.pickle" if folder else None
-        known = read_pickle(self.path, None) if self.path else None
+    Kept in *folder* in two files (checked like every cache file; the code's digest in their names):
+    ``search-<code>.pickle`` holds each product's entry with the terms of its texts (by the product's digest and
+    status, for the *stamp* of the provinces and the day), the terms of every field text (place, group and producer
+    texts repeat across products) and how often each spelling occurs, so that only the texts that came or went are
+    counted again; it is written again only once more than 1% of what a build needed was not in it.
+    ``search-sizes-<code>.pickle`` holds the compressed size of the files by name (their names are digests of
+    their bytes), written again whenever a build made a file it did not know.
+    """
+
+    def __init__(self, folder: Path | None = None, stamp: str = ""):
+        code = code_digest(everything=True)
+        self.path = folder / f"search-{code}.pickle" if folder else None
+        self.sizes_path = folder / f"search-sizes-{code}.pickle" if folder else None
+        self.stamp = stamp
         self.terms: dict[tuple[str, ...], _FieldTerms] = {}
-        self.sizes: dict[str, int] = {}
-        if isinstance(known, tuple) and len(known) == 2 and all(isinstance(part, dict) for part in known):
-            self.terms, self.sizes = known
+        self.docs: dict[str, Entry] = {}
+        self.uses: Counter = Counter()  # field texts -> how many fields had them, when *counts* were counted
+        self.counts: Counter = Counter()  # (folded, spelled) -> occurrences in those texts
+        known = read_pickle(self.path, None) if self.path else None
+        if isinstance(known, tuple) and len(known) == 5 and known[0] == stamp and all(
+                isinstance(part, dict) for part in known[1:]):
+            _, self.terms, self.docs, self.uses, self.counts = known
+        sizes = read_pickle(self.sizes_path, None) if self.sizes_path else None
+        self.sizes: dict[str, int] = sizes if isinstance(sizes, dict) else {}
         self.used_terms: set[tuple[str, ...]] = set()
+        self.used_docs: dict[str, Entry] = {}
         self.used_sizes: dict[str, int] = {}
-        self.misses = 0
+        self.misses = self.size_misses = 0
+        self.counted: tuple[Counter, Counter] | None = None
+
+    def entry(self, key: str, make: Callable[[], Entry]) -> Entry:
+        """The entry of a document whose inputs have digest *key*: the one made before, or *make*'s."""
+        hit = self.docs.get(key)
+        if hit is None:
+            hit = make()
+            names = list(FIELDS)
+            texts = tuple(tuple(hit.texts.get(name, ())) for name in names)
+            hit.indexed = (texts, tuple(map(self.field_terms, texts)))
+            self.misses += 1
+        self.used_docs[key] = hit
+        return hit
 
     def field_terms(self, texts: tuple[str, ...]) -> _FieldTerms:
         hit = self.terms.get(texts)
@@ -249,20 +278,42 @@ class SearchCache:
             self.misses += 1
         return hit
 
+    def pair_counts(self, texts: list[tuple[str, ...]]) -> Counter:
+        """How often each (folded, spelled) pair occurs in the field *texts* (one per field of each document):
+        the counts kept from the last build, with the texts that came counted in and those that went counted out."""
+        uses = Counter(texts)
+        if self.uses:
+            counts = self.counts.copy()
+            for text in {text for text, _ in uses.items() ^ self.uses.items()}:  # the texts used more or less
+                times = uses.get(text, 0) - self.uses.get(text, 0)
+                for pair in self.field_terms(text).pairs:
+                    counts[pair] += times
+            for pair in [pair for pair, n in counts.items() if n <= 0]:
+                del counts[pair]
+        else:
+            counts = Counter(chain.from_iterable(self.field_terms(text).pairs for text in texts))
+        self.counted = (uses, counts)
+        return counts
+
     def gzip_size(self, name: str, data: bytes) -> int:
         size = self.sizes.get(name)
         if size is None:
             size = self.sizes[name] = len(gzip.compress(data, 6))
-            self.misses += 1
+            self.size_misses += 1
         self.used_sizes[name] = size
         return size
 
     def save(self) -> None:
-        """Keep what this build used, when too much of it was worked out anew."""
-        if self.path is None or self.misses <= (len(self.used_terms) + len(self.used_sizes)) // 100:
+        """Keep what this build used: the entries and terms when too much of them was worked out anew, the sizes
+        when any was."""
+        if self.path is None:
             return
-        if write_pickle(self.path, ({texts: self.terms[texts] for texts in self.used_terms}, self.used_sizes)):
-            remove_others(self.path, "search-*.pickle")
+        if self.misses > (len(self.used_terms) + len(self.used_docs)) // 100 and self.counted is not None:
+            kept = (self.stamp, {texts: self.terms[texts] for texts in self.used_terms}, self.used_docs, *self.counted)
+            if write_pickle(self.path, kept):
+                remove_others(self.path, "search-[0-9a-f]*.pickle")
+        if self.size_misses and write_pickle(self.sizes_path, self.used_sizes):
+            remove_others(self.sizes_path, "search-sizes-*.pickle")
 
 
 _SHAPES: dict[tuple, tuple] = {}  # while indexing, one copy of each (term, shape) and shape: most recur in many fields
@@ -285,13 +336,21 @@ def index_documents(entries: list[Entry], cache: SearchCache | None = None) -> I
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
     cache = cache or SearchCache()
-    keys = [tuple(tuple(entry.texts.get(name, ())) for name in names) for entry in entries]
+    keys, per_doc = [], []
     try:
-        per_doc = [tuple(map(cache.field_terms, texts)) for texts in keys]
+        for entry in entries:
+            if entry.indexed is None:
+                texts = tuple(tuple(entry.texts.get(name, ())) for name in names)
+                keys.append(texts)
+                per_doc.append(tuple(map(cache.field_terms, texts)))
+            else:
+                keys.append(entry.indexed[0])
+                per_doc.append(entry.indexed[1])
+        every = list(chain.from_iterable(keys))
+        cache.used_terms.update(every)
+        counts = cache.pair_counts(every)
     finally:
         _SHAPES.clear()
-    cache.used_terms.update(chain.from_iterable(keys))
-    counts = Counter(chain.from_iterable(terms_.pairs for fields in per_doc for terms_ in fields))
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
         by_folded[folded].append(word)
@@ -466,12 +525,12 @@ def _hashed(files: dict[str, bytes], folder: str, text: str, cache: SearchCache)
 
 
 @paused_gc()
-def index_files(entries: list[Entry], facets: list[Facet], cache: Path | None = None
+def index_files(entries: list[Entry], facets: list[Facet], cache: Path | SearchCache | None = None
                 ) -> tuple[dict[str, bytes], Written]:
     """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures;
-    what it worked out is kept in the *cache* folder for the next build (see SearchCache)."""
+    what it worked out is kept in the *cache* (a folder or a SearchCache) for the next build."""
     files: dict[str, bytes] = {}
-    kept = SearchCache(cache)
+    kept = cache if isinstance(cache, SearchCache) else SearchCache(cache)
     entries = sorted(entries, key=lambda e: e.order or e.key)
     indexed = index_documents(entries, kept)
     fields = list(FIELDS)
@@ -514,16 +573,23 @@ def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Wri
     return written
 
 
-def register_entries(products: Iterable[Product], provinces: Provinces, today: dt.date) -> list[Entry]:
-    """Search entries of the register's products."""
-    return [product_entry(p, provinces, today) for p in products]
+def register_entries(products: Iterable[Product], provinces: Provinces, today: dt.date,
+                     cache: SearchCache | None = None) -> list[Entry]:
+    """Search entries of the register's products (from *cache* for products unchanged since it was kept)."""
+    if cache is None:
+        return [product_entry(p, provinces, today) for p in products]
+    return [cache.entry(f"{p.digest}|{p.status_on(today)}", functools.partial(product_entry, p, provinces, today))
+            for p in products]
 
 
 @paused_gc()
 def register_index_files(products: Iterable[Product], provinces: Provinces, today: dt.date,
                          cache: Path | None = None) -> dict[str, bytes]:
-    """The files of the product search of the site (under ``output/search/``) by path."""
-    return index_files(register_entries(products, provinces, today), product_facets(provinces), cache)[0]
+    """The files of the product search of the site (under ``output/search/``) by path; what indexing works out
+    is kept in the *cache* folder (see SearchCache)."""
+    stamp = hashlib.sha1(f"{list(provinces)!r}|{today}".encode()).hexdigest()
+    kept = SearchCache(cache, stamp)
+    return index_files(register_entries(products, provinces, today, kept), product_facets(provinces), kept)[0]
 
 
 def write_register_index(products: Iterable[Product], provinces: Provinces, today: dt.date, out_dir: Path) -> Written:
