@@ -595,7 +595,7 @@ def data_files(register: Register, history: History, today: dt.date, site_url: s
     context = f"|{today}|{site_url}".encode()
     pieces = {}
     for product in register.products:
-        key = hashlib.sha1(f"{product.digest}|{history.digest_of(product.id)}".encode() + context).hexdigest()
+        key = hashlib.sha1(f"{history.key_of(product)}|".encode() + context).hexdigest()
         got = store.get(key)
         if got is None:
             got = (*serialised(products, [product]), *serialised(certifications, certifications.of(product)),

@@ -104,10 +104,20 @@ class History:
     lineages: dict[str, Lineage] = field(default_factory=dict)  # by latest id (live or deleted)
     commits: list[Commit] = field(default_factory=list)  # oldest first
 
+    keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # key_of, by product id
+
     def digest_of(self, product_id: str) -> str:
         """What a record's history page section depends on: the commits that changed it."""
         lineage = self.lineages.get(product_id)
         return "|".join(c.commit for c in lineage.changes) if lineage else ""
+
+    def key_of(self, product) -> str:
+        """What a record's own files (page, API document, rows) depend on: its digest and the commits that
+        changed it; worked out once per build."""
+        key = self.keys.get(product.id)
+        if key is None:
+            key = self.keys[product.id] = product.digest + self.digest_of(product.id)
+        return key
 
     def changes_of(self, product_id: str) -> list[Change]:
         """Changes of one record, newest first (empty when unknown)."""

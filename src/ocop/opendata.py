@@ -12,7 +12,6 @@ from typing import Callable
 from . import api, export, feed, redirects, release
 from .cache import PieceStore, code_digest
 from .history import History
-from .model import area_key
 from .output import Job
 from .register import Register
 
@@ -43,7 +42,7 @@ def workbook_jobs(register: Register, history: History, today: dt.date, site_url
     for province in register.provinces:
         products = register.by_province[province.code]
         stamp = workbook_time(products, history, today)
-        key = hashlib.sha1("".join(p.digest + history.digest_of(p.id) for p in products).encode()
+        key = hashlib.sha1("".join(map(history.key_of, products)).encode()
                            + f"|{province!r}|{today}|{site_url}|{stamp.isoformat()}".encode()).hexdigest()
         jobs.append(Job(f"data/{export.xlsx_path(province)}", key, lambda province=province, products=products,
                         stamp=stamp: export.xlsx_bytes(sheets, products, province, stamp, today)))
@@ -64,8 +63,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     when = release.timestamp(history.head_date, today)
     moved = redirects.redirect_map(register, history)
     removed = redirects.removed_records(register, history, moved)
-    everything = hashlib.sha256("".join(p.digest for p in register.products).encode()
-                                + f"{history.head}|{today}|{site_url}".encode()).hexdigest()
+    everything = hashlib.sha256(f"{register.digest}|{history.head}|{today}|{site_url}".encode()).hexdigest()
     workbooks = workbook_jobs(register, history, today, site_url)
 
     def tables() -> tuple[dict[str, list[bytes]], dict[str, str]]:
@@ -80,12 +78,12 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
         Job(feed.PATH, everything, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),
     ]
     for product in register.products:
-        jobs.append(Job(f"{api.PREFIX}/products/{product.id}.json", product.digest + history.digest_of(product.id),
+        jobs.append(Job(f"{api.PREFIX}/products/{product.id}.json", history.key_of(product),
                         lambda product=product: export.json_bytes(
                             api.product_document(product, history, today, site_url))))
     by_province = register.by_province
     for province in register.provinces:
-        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", area_key(province, by_province[province.code]),
+        jobs.append(Job(f"{api.PREFIX}/provinces/{province.code}.json", register.area_keys[province.code],
                         lambda province=province: export.json_bytes(
                             api.province_document(province, by_province[province.code], today))))
     for old, new in moved.items():

@@ -17,9 +17,10 @@ import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, Protocol
 
 try:
     import fcntl
@@ -28,6 +29,7 @@ except ImportError:  # not a POSIX system: builds into one folder are not kept a
 
 STATE = ".ocop-build.json"
 PARALLEL_FROM = 400  # below this many jobs, starting workers costs more than it saves
+CROWDED = 64  # a folder that held this many files of the last build is listed, not asked about file by file
 
 
 class Job(NamedTuple):
@@ -36,6 +38,13 @@ class Job(NamedTuple):
     output: str
     key: str | None
     make: Callable[[], bytes]
+
+
+class Planned(Protocol):
+    """What Output.run needs of a job: where it goes and its key (a Job, or a site.Page with a *make* for all)."""
+
+    output: str
+    key: str | None
 
 
 @dataclass
@@ -106,12 +115,14 @@ def sha256_of(chunks: list[bytes]) -> str:
     return digest.hexdigest()
 
 
-_JOBS: list[Job] = []  # set before the workers fork, so they inherit the jobs instead of receiving them
+_JOBS: list = []  # set before the workers fork, so they inherit the jobs instead of receiving them
+_MAKE: Callable[[Any], bytes] | None = None
 _ROOT = Path(".")
 
 
 def _run(indices: range) -> list[tuple[int, bool]]:
-    return [(i, write_if_changed(_ROOT / _JOBS[i].output, _JOBS[i].make())) for i in indices]
+    make = _MAKE or (lambda job: job.make())
+    return [(i, write_if_changed(_ROOT / _JOBS[i].output, make(_JOBS[i]))) for i in indices]
 
 
 @dataclass
@@ -132,28 +143,68 @@ class Output:
             state = {}
         self.previous = state.get("files", {}) if state.get("build") == self.build_key else {}
         self.previous_files = set(state.get("files", {}))
+        self._bundles: dict[str, dict[str, str | None]] | None = None
+        self._listed: dict[str, set[str] | None] = {}
+        self._root_fd = -1
+
+    def _there(self, output: str) -> bool:
+        """True if the file *output* (relative to the root) exists. A folder that held many of the last build's
+        files is listed once instead of asking for each file."""
+        folder, _, name = output.rpartition("/")
+        if folder in self._crowded:
+            names = self._listed.get(folder)
+            if names is None:
+                try:
+                    names = {entry.name for entry in os.scandir(self.root / folder) if entry.is_file()}
+                except OSError:
+                    names = set()
+                self._listed[folder] = names
+            return name in names
+        return os.access(output, os.F_OK, dir_fd=self._root_fd)
+
+    @cached_property
+    def _crowded(self) -> set[str]:
+        """Folders that held CROWDED files or more of the last build."""
+        counts: dict[str, int] = {}
+        for output in self.previous:
+            parent = output.rpartition("/")[0]
+            counts[parent] = counts.get(parent, 0) + 1
+        return {parent for parent, n in counts.items() if n >= CROWDED}
 
     @staticmethod
     def is_ours(root: Path) -> bool:
         """True if *root* is missing, empty, or was written by a build of ours."""
         return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
 
-    def run(self, jobs: list[Job], stage: str = "", workers: int | None = None,
-            parallel_from: int = PARALLEL_FROM) -> None:
+    def run(self, jobs: list, stage: str = "", workers: int | None = None,
+            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None) -> None:
         """Make and write every job that needs it, on *workers* processes (default: every core) once there are
-        *parallel_from* of them (fewer for heavy jobs)."""
+        *parallel_from* of them (fewer for heavy jobs). A job is a Job, or anything Planned when *make* gives
+        its bytes."""
         todo = []
-        root, previous, done = os.fspath(self.root), self.previous, self.done
-        for job in jobs:  # a hundred thousand jobs at national scale: text paths, no pathlib
-            output, key = job.output, job.key
-            if key is not None and previous.get(output) == key and os.path.exists(f"{root}/{output}"):
-                self.stats.skipped += 1
-            else:
-                todo.append(job)
-            done[output] = key
+        previous, done, there = self.previous, self.done, self._there
+        skipped = 0
+        self._listed = {}  # folders are listed afresh by each run: earlier runs of this build wrote files
+        try:
+            self._root_fd = os.open(self.root, os.O_RDONLY)
+        except OSError:  # no output folder yet: nothing to skip
+            self._root_fd, previous = -1, {}
+        try:
+            for job in jobs:  # a hundred thousand jobs at national scale: text paths, no pathlib
+                output, key = job.output, job.key
+                if key is not None and previous.get(output) == key and there(output):
+                    skipped += 1
+                else:
+                    todo.append(job)
+                done[output] = key
+        finally:
+            if self._root_fd >= 0:
+                os.close(self._root_fd)
+            self._root_fd = -1
+        self.stats.skipped += skipped
         workers = workers or os.cpu_count() or 1
-        global _JOBS, _ROOT
-        _JOBS, _ROOT = todo, self.root
+        global _JOBS, _ROOT, _MAKE
+        _JOBS, _ROOT, _MAKE = todo, self.root, make
         if workers > 1 and len(todo) >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
             size = -(-len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
@@ -174,7 +225,7 @@ class Output:
             for start in range(0, len(todo), 200):
                 self._count(_run(range(start, min(start + 200, len(todo)))))
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
-        _JOBS = []
+        _JOBS, _MAKE = [], None
 
     def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes] | Written]],
                    besides: frozenset[str] = frozenset()) -> None:
@@ -192,8 +243,13 @@ class Output:
             self._count([(0, wrote)])
 
     def _bundle(self, folder: str, besides: frozenset[str] = frozenset()) -> dict[str, str | None]:
-        return {name: k for name, k in self.previous.items()
-                if name.startswith(folder + "/") and name not in self.done and name not in besides}
+        if self._bundles is None:  # the last build's files by their top folder, sorted out once
+            self._bundles = {}
+            for name, k in self.previous.items():
+                self._bundles.setdefault(name.partition("/")[0], {})[name] = k
+        top, _, below = folder.partition("/")
+        return {name: k for name, k in self._bundles.get(top, {}).items()
+                if (not below or name.startswith(folder + "/")) and name not in self.done and name not in besides}
 
     def bundle_fresh(self, folder: str, key: str, besides: frozenset[str] = frozenset()) -> bool:
         """True if the bundle in *folder* was made with *key* by the last build and is all still there."""

@@ -24,7 +24,7 @@ from .output import Background, Job, Output, locked, write_files
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
-from .model import GROUPS, digest_of
+from .model import GROUPS
 from .gcpause import paused_gc
 from .register import load_register
 from .release import default_as_of
@@ -95,7 +95,7 @@ class OcopGenerator(Generator):
         for product in self.register.products:  # every product's status, worked out once for every process below
             product.status_on(self.today)
         # The search index needs every record and one core for seconds: made in a forked process meanwhile.
-        search_key = digest_of(self.register.products)
+        search_key = self.register.digest
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
                               self.cache)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
@@ -110,7 +110,7 @@ class OcopGenerator(Generator):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
-            output.run([Job(p.output, p.key, partial(self.render, p, relative)) for p in pages], "Trang")
+            output.run(pages, "Trang", make=partial(self.render, relative=relative))
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Tin Atom, lịch"):

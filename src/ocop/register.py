@@ -16,7 +16,7 @@ from .checks import check_former_ids, check_record, check_unique_ids, folder_of,
 from .gcpause import paused_gc
 from .cache import Entry, RecordCache, Reused, Snapshot, code_digest, pack, unpack
 from .loader import Loaded, load_bytes, load_file
-from .model import Product
+from .model import Product, area_key, digest_of
 from .provinces import Province, Provinces
 from .report import Report
 
@@ -40,6 +40,16 @@ class Register:
         for product in self.products:
             groups[product.province.code].append(product)
         return groups
+
+    @cached_property
+    def digest(self) -> str:
+        """Key of what shows every product (see model.digest_of)."""
+        return digest_of(self.products)
+
+    @cached_property
+    def area_keys(self) -> dict[str, str]:
+        """Key of what each unit shows of itself and its products (see model.area_key), by code."""
+        return {p.code: area_key(p, self.by_province[p.code]) for p in self.provinces}
 
 
 def shown_path(path: Path | str) -> str:

@@ -22,7 +22,7 @@ from .export import DOWNLOADS
 from .history import Change, History
 from .jsonld import product_jsonld
 from .lifecycle import STATUSES
-from .model import GROUPS, Product, area_key, digest_of, group_url, province_url
+from .model import GROUPS, Product, digest_of, group_url, province_url
 from .output import Job
 from .register import Register
 from .schema import field_titles
@@ -160,7 +160,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     provinces_sorted = sorted(register.provinces, key=lambda p: sort_key(p.name))
     province_rows = [(p, len(by_province[p.code])) for p in provinces_sorted]
 
-    everything = digest_of(products)
+    everything = register.digest
     national = cache(lambda: counted(every))
     yield Page("index.html", "index.html", lambda: {
         "counts": national(), "province_rows": province_rows, "groups": GROUPS}, "", everything)
@@ -183,7 +183,7 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
     for product in products:
         digest, url, verify = product.digest, product.url, verify_url(product)
         yield Page(f"{url}index.html", "product.html", partial(product_context, product, verify), url,
-                   digest + history.digest_of(product.id))
+                   history.key_of(product))
         yield Page(f"{verify}index.html", "verify.html", partial(verify_context, product, verify), verify, digest)
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
@@ -218,18 +218,18 @@ def monitoring_pages(register: Register, provinces_sorted, by_province, today: d
                 "province_rows": [(p, rows.get(p.code, monitoring.AreaCounts())) for p in provinces_sorted],
                 "limit": monitoring.LIST_LIMIT}
 
-    yield Page("giam-sat/index.html", "monitoring.html", national, "giam-sat/", digest_of(register.products))
+    yield Page("giam-sat/index.html", "monitoring.html", national, "giam-sat/", register.digest)
     for province in provinces_sorted:
         yield Page(f"{monitoring_url(province)}index.html", "monitoring.html", lambda province=province: {
             "fig": figures(province.code), "province": province, "province_rows": [], "chart": charts.bar_chart,
             "feed_base": monitoring_url(province), "limit": monitoring.LIST_LIMIT,
-        }, monitoring_url(province), digest_of(by_province[province.code]))
+        }, monitoring_url(province), register.area_keys[province.code])
 
 
 def files(register: Register, today: dt.date, public_url: str, folder: Path | None = None) -> Iterator[Job]:
     """The Atom feed and calendar of the nation and of each province. The notices are found once, each one's
     pieces serialised once for all files and kept in *folder* between builds."""
-    keys = {p.code: area_key(p, register.by_province[p.code]) for p in register.provinces}
+    keys = dict(register.area_keys)
     # The national files order notices by day, not as the register does: keyed by the provinces' keys.
     keys[None] = hashlib.sha1("".join(keys.values()).encode()).hexdigest()
 
