@@ -18,9 +18,10 @@ import tempfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 _SOURCES = ("loader.py", "schema.py", "vntext.py", "taxcode.py", "register.py", "cache.py", "schema/product.schema.json")
 
@@ -114,12 +115,35 @@ class RecordCache:
             self.used[key] = blob
         return blob is not None
 
-    def save(self) -> None:
-        """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped."""
+    def save(self, background: bool = False) -> None:
+        """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped.
+        With *background*, in a forked process (see in_background)."""
+        writer = self.writer()
+        if writer is not None:
+            in_background(writer) if background else writer()
+
+    def writer(self) -> Callable[[], None] | None:
+        """What writes this run's entries, or None when they are the last run's."""
         if self.path is None or (self.used.keys() == self.blobs.keys() and self.now == self.seen):
-            return
-        if write_pickle(self.path, (self.used, self.now)):
+            return None
+        return partial(self._write, self.used, self.now)
+
+    def _write(self, used: dict[str, bytes], now: dict) -> None:
+        if write_pickle(self.path, (used, now)):
             remove_others(self.path, "records-*.pickle")
+
+
+def in_background(*writers: Callable[[], None]) -> None:
+    """Run the *writers* (cache files) one after another in a forked process, so the build goes on meanwhile;
+    Python waits for it before exiting (it is not a daemon). Without fork, they run here."""
+    def write() -> None:
+        gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
+        for writer in writers:
+            writer()
+    if "fork" in multiprocessing.get_all_start_methods():
+        multiprocessing.get_context("fork").Process(target=write, daemon=False).start()
+    else:
+        write()
 
 
 CHECK = hashlib.sha1  # a cache file starts with the digest of the rest: damage that still unpickles is caught
@@ -205,9 +229,9 @@ class Snapshot:
 
     folder: Path | None
     stamp: str
-    held: dict[str, tuple] = field(default_factory=dict)  # file -> (digest, product, id line, former_ids line)
-    now: dict[str, tuple] = field(default_factory=dict)
-    read: set[str] = field(default_factory=set)  # folders of records whose pickle was read (of this stamp)
+    # folder of records -> file -> (digest, product, id line, former_ids line): as read, and as this run has them
+    held: dict[str, dict[str, tuple]] = field(default_factory=dict)
+    now: dict[str, dict[str, tuple]] = field(default_factory=dict)
     present: set[Path] = field(default_factory=set)  # every pickle there, of any stamp
 
     @classmethod
@@ -220,8 +244,7 @@ class Snapshot:
             loaded = read_pickle(path, None)
             if isinstance(loaded, tuple) and len(loaded) == 3 and loaded[0] == stamp and isinstance(loaded[2], dict) \
                     and path == snapshot.file(loaded[1]):
-                snapshot.held.update(loaded[2])
-                snapshot.read.add(loaded[1])
+                snapshot.held[loaded[1]] = loaded[2]
         return snapshot
 
     def file(self, folder: str) -> Path:
@@ -230,47 +253,45 @@ class Snapshot:
 
     def get(self, path: str, key: str | None) -> "Reused | None":
         """The product of *path* if its bytes had digest *key* last time."""
-        hit = self.held.get(path)
+        folder = path[:path.rfind("/")]
+        hit = self.held.get(folder, {}).get(path)
         if hit is None or hit[0] != key:
             return None
-        self.now[path] = hit
+        self._now(folder)[path] = hit
         return Reused(*hit[1:])
 
     def put(self, path: str, key: str, product, id_line: int, former_line: int) -> None:
-        self.now[path] = (key, product, id_line, former_line)
+        self._now(path[:path.rfind("/")])[path] = (key, product, id_line, former_line)
 
-    def save(self) -> None:
+    def _now(self, folder: str) -> dict[str, tuple]:
+        group = self.now.get(folder)
+        if group is None:
+            group = self.now[folder] = {}
+        return group
+
+    def save(self, background: bool = True) -> None:
         """Write the folders whose products differ from the last run's and remove the pickles of no folder
-        (atomically; never fatal), in a forked process so the build goes on meanwhile; Python waits for it before
-        exiting (it is not a daemon). A run that starts before it is written finds fewer products to reuse."""
+        (atomically; never fatal), in a forked process unless *background* is False (see in_background). A run
+        that starts before they are written finds fewer products to reuse."""
+        writer = self.writer()
+        if writer is not None:
+            in_background(writer) if background else writer()
+
+    def writer(self) -> Callable[[], None] | None:
+        """What writes this run's products, or None when they are the last run's."""
         if self.folder is None:
-            return
-        now, held = _by_folder(self.now), _by_folder(self.held)
-        changed = {name: group for name, group in now.items()
-                   if name not in self.read or group.keys() != held.get(name, {}).keys()
-                   or any(entry is not held[name][path] for path, entry in group.items())}
-        gone = self.present - {self.file(name) for name in now}
-        if not changed and not gone:
-            return
-        if "fork" in multiprocessing.get_all_start_methods():
-            multiprocessing.get_context("fork").Process(target=self._write, args=(changed, gone), daemon=False).start()
-        else:
-            self._write(changed, gone)
+            return None
+        changed = {name: group for name, group in self.now.items()
+                   if group.keys() != self.held.get(name, {}).keys()
+                   or any(entry is not self.held[name][path] for path, entry in group.items())}
+        gone = self.present - {self.file(name) for name in self.now}
+        return partial(self._write, changed, gone) if changed or gone else None
 
     def _write(self, changed: dict[str, dict[str, tuple]], gone: set[Path]) -> None:
-        gc.disable()  # pickling makes no cycles; a collection would walk (and copy) every inherited page
         for name, group in changed.items():
             write_pickle(self.file(name), (self.stamp, name, group))
         for path in gone:
             path.unlink(missing_ok=True)
-
-
-def _by_folder(held: dict[str, tuple]) -> dict[str, dict[str, tuple]]:
-    """The entries of a Snapshot by the folder of their file."""
-    out: dict[str, dict[str, tuple]] = {}
-    for path, entry in held.items():
-        out.setdefault(os.path.dirname(path), {})[path] = entry
-    return out
 
 
 class PieceStore:

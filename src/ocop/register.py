@@ -14,7 +14,7 @@ from pathlib import Path
 from . import schema
 from .checks import check_former_ids, check_record, check_unique_ids, folder_of, make_product, without
 from .gcpause import paused_gc
-from .cache import Entry, RecordCache, Reused, Snapshot, code_digest, pack, unpack
+from .cache import Entry, RecordCache, Reused, Snapshot, code_digest, in_background, pack, unpack
 from .loader import Loaded, load_bytes, load_file
 from .model import Product, area_key, digest_of
 from .provinces import Province, Provinces
@@ -134,9 +134,19 @@ def _file_names(paths: list[Path]) -> list[str]:
         if not path.is_dir():
             found.add(str(path))
             continue
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found.update(os.path.join(folder, n) for n in names if not n.startswith(".") and n not in IGNORED_NAMES)
+        pending = [os.fspath(path)]
+        while pending:  # os.walk, without a join per file
+            folder = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_dir():  # a link to a folder is not followed, as os.walk does not
+                        if not entry.is_symlink():
+                            pending.append(entry.path)
+                    elif name not in IGNORED_NAMES:
+                        found.add(entry.path)
     return sorted(found)
 
 
@@ -346,8 +356,7 @@ def load_register(content_dir: Path, report: Report | None = None, cache: bool =
         if as_of is not None:
             for product in products:
                 product.status_on(as_of)
-        records.save()
-        snapshot.save()
+        in_background(*filter(None, (records.writer(), snapshot.writer())))
     return Register(provinces, products), report
 
 
