@@ -18,9 +18,8 @@ EXPIRY_WINDOWS = (30, 90, 180)
 LIST_LIMIT = 100  # rows of each list on a monitoring page; the full lists are in `ocop report` and data/
 
 
-@dataclass
-class Row:
-    """A product as it stood on the report's day."""
+class Row(NamedTuple):
+    """A product as it stood on the report's day (a tuple: a national page makes one per product)."""
 
     product: Product
     state: State
@@ -60,15 +59,42 @@ class Figures:
 
 
 def figures(products: list[Product], as_of: dt.date, area: str = "Toàn quốc") -> Figures:
-    """The figures for *products* as the register stood on *as_of*."""
-    rows = [Row(p, s) for p in products if (s := p.state_on(as_of)) is not None]
-    stars = Counter(r.state.stars for r in rows)
-    groups = Counter(r.product.group for r in rows)
-    kinds = Counter(r.product.producer.get("kind") for r in rows)
-    statuses = Counter(r.state.status for r in rows)
-    years = Counter(d.decided_on.year if d.decided_on else d.year
-                    for r in rows for d in r.product.decisions
-                    if (d.decided_on and d.decided_on <= as_of) or (not d.decided_on and d.year and d.year <= as_of.year))
+    """The figures for *products* as the register stood on *as_of* (one pass over the products)."""
+    rows: list[Row] = []
+    stars: dict = {}
+    groups: dict = {}
+    kinds: dict = {}
+    statuses: dict = {}
+    years: dict = {}
+    upcoming: list[Row] = []
+    revoked: list[Row] = []
+    expired: list[Row] = []
+    for product in products:
+        state = product.state_on(as_of)
+        if state is None:
+            continue
+        row = Row(product, state)
+        rows.append(row)
+        status, key = state.status, state.decision.stars
+        stars[key] = stars.get(key, 0) + 1
+        key = product.group
+        groups[key] = groups.get(key, 0) + 1
+        key = product.producer.get("kind")
+        kinds[key] = kinds.get(key, 0) + 1
+        statuses[status] = statuses.get(status, 0) + 1
+        for d in product.decisions:
+            if d.decided_on:
+                if d.decided_on <= as_of:
+                    years[d.decided_on.year] = years.get(d.decided_on.year, 0) + 1
+            elif d.year and d.year <= as_of.year:
+                years[d.year] = years.get(d.year, 0) + 1
+        if status in ("revoked", "withdrawn"):
+            revoked.append(row)
+        else:
+            if status == "expired":
+                expired.append(row)
+            if state.days_left is not None and state.days_left >= 0:
+                upcoming.append(row)
     result = Figures(area, as_of, rows)
     result.by_stars = [(f"{n} sao", stars.get(n, 0)) for n in (3, 4, 5)] + [("Chưa rõ", stars.get(None, 0))]
     result.by_group = [(label, groups.get(key, 0)) for key, label in GROUPS.items()] + [("Chưa rõ", groups.get(None, 0))]
@@ -76,11 +102,9 @@ def figures(products: list[Product], as_of: dt.date, area: str = "Toàn quốc")
                                + [("Chưa rõ", kinds.get(None, 0))])
     result.by_status = [(key, label, statuses.get(key, 0)) for key, label in STATUSES.items()]
     result.per_year = sorted((y, n) for y, n in years.items() if y)
-    upcoming = sorted((r for r in rows if r.state.days_left is not None and r.state.days_left >= 0
-                       and r.state.status not in ("revoked", "withdrawn")), key=lambda r: (r.state.days_left, r.product.sort))
+    upcoming.sort(key=lambda r: (r.state.days_left, r.product.sort))
     result.expiring = {w: [r for r in upcoming if r.state.days_left <= w] for w in EXPIRY_WINDOWS}
-    result.revoked = [r for r in rows if r.state.status in ("revoked", "withdrawn")]
-    result.expired = [r for r in rows if r.state.status == "expired"]
+    result.revoked, result.expired = revoked, expired
     return result
 
 
@@ -97,11 +121,17 @@ class AreaCounts(NamedTuple):
 def by_province(fig: Figures) -> dict[str, AreaCounts]:
     """The national *fig* counted per province code: the figures each province's own page shows."""
     def per_province(rows: list[Row]) -> Counter:
-        return Counter(r.product.province.code for r in rows)
+        return Counter([r.product.province.code for r in rows])
 
-    columns = [per_province(fig.rows), per_province([r for r in fig.rows if r.state.stars == 5]),
-               per_province(fig.expiring[90]), per_province(fig.expired), per_province(fig.revoked)]
-    return {code: AreaCounts(*(column[code] for column in columns)) for code in columns[0]}
+    totals: dict[str, int] = {}
+    five: dict[str, int] = {}
+    for product, state in fig.rows:
+        code = product.province.code
+        totals[code] = totals.get(code, 0) + 1
+        if state.decision.stars == 5:
+            five[code] = five.get(code, 0) + 1
+    columns = [totals, five, per_province(fig.expiring[90]), per_province(fig.expired), per_province(fig.revoked)]
+    return {code: AreaCounts(*(column.get(code, 0) for column in columns)) for code in totals}
 
 
 @dataclass(frozen=True)
