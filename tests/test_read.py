@@ -1,6 +1,7 @@
 """Reading the register: on several cores or one, from the record cache or not, the result is the same."""
 
 import multiprocessing
+import os
 import pickle
 import shutil
 
@@ -49,8 +50,13 @@ def test_parallel_read_gives_the_serial_register_and_problems(messy, monkeypatch
     monkeypatch.setattr(register_module, "_cores", lambda: 2)
     assert outcome(*load_register(messy, cache=True)) == serial  # nothing cached: parsed by workers
     assert pools == ["fork"]
-    assert outcome(*load_register(messy, cache=True)) == serial  # everything from the cache, lines included
+    saved()
+    monkeypatch.setattr(register_module, "FEW_MISSES", 0)  # the invalid files, not in the snapshot: from the cache
+    assert outcome(*load_register(messy, cache=True)) == serial  # everything from the caches, lines included
     assert pools == ["fork"]
+    monkeypatch.setattr(register_module, "FEW_MISSES", 64)  # a few files: parsed again, the record cache unread
+    assert outcome(*load_register(messy, cache=True)) == serial
+    assert pools == ["fork", "fork"]
 
 
 def test_damaged_cache_is_ignored(messy, tmp_path):
@@ -59,14 +65,23 @@ def test_damaged_cache_is_ignored(messy, tmp_path):
     saved()  # the caches are written by a forked process
     [cache_file] = (tmp_path / ".cache" / "ocop").glob("records-*.pickle")
     good = cache_file.read_bytes()
+    products = tmp_path / ".cache" / "ocop" / "products"
+    shutil.rmtree(products)  # without the snapshot every record comes from the record cache
     cache_file.write_bytes(b"not a pickle")
     assert outcome(*load_register(messy, cache=True)) == expected
     saved()
     blobs, seen = read_pickle(cache_file, None)
     assert len(blobs) == len(seen) == 49
+    shutil.rmtree(products)
     write_pickle(cache_file, ({key: b"\x80damaged" for key in blobs}, seen))
     assert outcome(*load_register(messy, cache=True)) == expected
     saved()
+    # With the snapshot, the record cache is not even read: only the files the snapshot lacks (invalid) are kept.
+    cache_file.write_bytes(b"not a pickle")
+    assert outcome(*load_register(messy, cache=True)) == expected
+    saved()
+    blobs, seen = read_pickle(cache_file, None)
+    assert (len(blobs), len(seen)) == (5, 49)
     files = {read_pickle(path, None)[1].rpartition("/")[2]: path
              for path in (tmp_path / ".cache" / "ocop" / "products").glob("*.pickle")}  # one per folder of records
     assert sorted(files) == ["68-lam-dong", "96-ca-mau"]
@@ -141,6 +156,12 @@ def test_unchanged_valid_records_are_reused_from_the_snapshot(messy, monkeypatch
     assert made == []  # invalid now: reported, not made; the others reused
     assert broken == outcome(*load_register(messy))
     assert ("68-san-pham-03.yaml", "nmae") in [(path.rpartition("/")[2], field) for path, _, field, _ in broken[1]]
+    # A file whose times changed but not its bytes (touched, checked out again) is read, not checked again.
+    touched = messy / "products/68-lam-dong/68-san-pham-04.yaml"
+    saved()
+    made.clear()
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    assert outcome(*load_register(messy, cache=True)) == broken and made == []
 
 
 def test_snapshot_is_dropped_when_the_provinces_change(messy, monkeypatch):

@@ -57,25 +57,39 @@ class RecordCache:
 
     *seen* tells which digest each file had at the last run, with its modification and change times and size:
     a file whose times and size are unchanged is not read again (the change time cannot be set back, as git's
-    index also relies on). Only the entries used in this run are saved back.
+    index also relies on). The file is read only when a build first needs it (a register whose records all come
+    from the Snapshot never does); once read, the entries of this run's files are saved back.
     """
 
     path: Path | None
-    blobs: dict[str, bytes] = field(default_factory=dict)  # digest -> pickled Entry
-    used: dict[str, bytes] = field(default_factory=dict)
+    _loaded: tuple[dict, dict] | None = None  # (blobs, seen) as read
+    used: dict[str, bytes] = field(default_factory=dict)  # digest -> pickled Entry, made or read in this run
     hits: int = 0
-    seen: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)  # file -> (mtime, ctime, size, digest)
-    now: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    now: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)  # file -> (mtime, ctime, size, digest)
 
     @classmethod
     def open(cls, content_dir: Path | None) -> "RecordCache":
-        """The cache for *content_dir* (None: a cache that is never saved)."""
+        """The cache for *content_dir* (None: a cache that is never saved); its file is read when first needed."""
         if content_dir is None:
-            return cls(None)
-        path = content_dir.resolve().parent / ".cache" / "ocop" / f"records-{code_digest()}.pickle"
-        loaded = read_pickle(path, None)
-        blobs, seen = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else ({}, {})
-        return cls(path, blobs if isinstance(blobs, dict) else {}, seen=seen if isinstance(seen, dict) else {})
+            return cls(None, ({}, {}))
+        return cls(content_dir.resolve().parent / ".cache" / "ocop" / f"records-{code_digest()}.pickle")
+
+    def _read(self) -> tuple[dict, dict]:
+        if self._loaded is None:
+            loaded = read_pickle(self.path, None) if self.path is not None else None
+            blobs, seen = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else ({}, {})
+            self._loaded = (blobs if isinstance(blobs, dict) else {}, seen if isinstance(seen, dict) else {})
+        return self._loaded
+
+    @property
+    def blobs(self) -> dict[str, bytes]:
+        """digest -> pickled Entry, as the last run saved them."""
+        return self._read()[0]
+
+    @property
+    def seen(self) -> dict[str, tuple[int, int, int, str]]:
+        """file -> (mtime, ctime, size, digest), as the last run saved them."""
+        return self._read()[1]
 
     def known_digest(self, path: str, stat) -> str | None:
         """The digest of *path* if its times and size are those of the last run (no need to read it)."""
@@ -107,14 +121,6 @@ class RecordCache:
         """Keep the packed entry of a file loaded in this run."""
         self.used[key] = blob
 
-    def keep(self, key: str) -> bool:
-        """Keep the entry of *key* for the next run without reading it (its record came from a Snapshot);
-        False if the cache does not hold it."""
-        blob = self.blobs.get(key)
-        if blob is not None:
-            self.used[key] = blob
-        return blob is not None
-
     def save(self, background: bool = False) -> None:
         """Write the entries used in this run, atomically; a cache that cannot be written is simply skipped.
         With *background*, in a forked process (see in_background)."""
@@ -123,12 +129,21 @@ class RecordCache:
             in_background(writer) if background else writer()
 
     def writer(self) -> Callable[[], None] | None:
-        """What writes this run's entries, or None when they are the last run's."""
-        if self.path is None or (self.used.keys() == self.blobs.keys() and self.now == self.seen):
+        """What writes the entries of this run's files (the last run's file is read then, if it was not yet),
+        or None when this run made no entry and never read the file (what it holds is still right)."""
+        if self.path is None or (self._loaded is None and not self.used):
             return None
-        return partial(self._write, self.used, self.now)
+        return partial(self._write, dict(self.used), dict(self.now))
 
-    def _write(self, used: dict[str, bytes], now: dict) -> None:
+    def _write(self, made: dict[str, bytes], now: dict) -> None:
+        blobs, seen = self._read()
+        used = {}
+        for _, _, _, key in now.values():  # this run's files, made now or kept from before
+            blob = made.get(key) or blobs.get(key)
+            if blob is not None:
+                used[key] = blob
+        if used.keys() == blobs.keys() and now == seen:
+            return
         if write_pickle(self.path, (used, now)):
             remove_others(self.path, "records-*.pickle")
 
@@ -229,7 +244,8 @@ class Snapshot:
 
     folder: Path | None
     stamp: str
-    # folder of records -> file -> (digest, product, id line, former_ids line): as read, and as this run has them
+    # folder of records -> file -> (digest, product, id line, former_ids line, (mtime, ctime, size)): as read, and
+    # as this run has them
     held: dict[str, dict[str, tuple]] = field(default_factory=dict)
     now: dict[str, dict[str, tuple]] = field(default_factory=dict)
     present: set[Path] = field(default_factory=set)  # every pickle there, of any stamp
@@ -251,17 +267,27 @@ class Snapshot:
         """The pickle of the records in *folder*."""
         return self.folder / f"{hashlib.sha1(folder.encode()).hexdigest()[:16]}.pickle"
 
-    def get(self, path: str, key: str | None) -> "Reused | None":
-        """The product of *path* if its bytes had digest *key* last time."""
+    def unchanged(self, path: str, stat) -> "tuple[str, Reused] | None":
+        """(digest, product) of *path* if its times and size are those it had last time (its bytes, then, too)."""
+        folder = path[:path.rfind("/")]
+        hit = self.held.get(folder, {}).get(path)
+        if hit is None or hit[4] != (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size):
+            return None
+        self._now(folder)[path] = hit
+        return hit[0], Reused(*hit[1:4])
+
+    def get(self, path: str, key: str | None, stat) -> "Reused | None":
+        """The product of *path* if its bytes had digest *key* last time (its times or size changed)."""
         folder = path[:path.rfind("/")]
         hit = self.held.get(folder, {}).get(path)
         if hit is None or hit[0] != key:
             return None
-        self._now(folder)[path] = hit
-        return Reused(*hit[1:])
+        self._now(folder)[path] = (*hit[:4], (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
+        return Reused(*hit[1:4])
 
-    def put(self, path: str, key: str, product, id_line: int, former_line: int) -> None:
-        self._now(path[:path.rfind("/")])[path] = (key, product, id_line, former_line)
+    def put(self, path: str, key: str, product, id_line: int, former_line: int, stat) -> None:
+        self._now(path[:path.rfind("/")])[path] = (key, product, id_line, former_line,
+                                                  (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
 
     def _now(self, folder: str) -> dict[str, tuple]:
         group = self.now.get(folder)

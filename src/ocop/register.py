@@ -168,6 +168,7 @@ def load_entry(raw: bytes, path: Path | str) -> Entry:
 
 
 PARALLEL_FROM = 256  # files to parse; fewer are parsed in this process (starting workers costs more)
+FEW_MISSES = 64  # files missing from the snapshot that are parsed without reading the record cache
 _KNOWN: RecordCache | None = None  # the cache, inherited by forked workers so they skip bytes already known
 
 
@@ -189,7 +190,7 @@ def _parse_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, bytes | N
     return [(i, *_parse(path)) for i, path in chunk]
 
 
-def _parse_all(todo: list[tuple[int, str]], cache: RecordCache):
+def _parse_all(todo: list[tuple[int, str]], cache: RecordCache | None):
     """Yield (index, digest, packed entry or None) of each file in *todo*, on every core when there are many."""
     global _KNOWN
     workers = _cores()
@@ -218,7 +219,7 @@ def _read_entries(paths: list[str], cache: RecordCache, progress=None,
     """For each file: None if missing, () if not a record, else (stat, digest, entry), the entry being the
     *snapshot*'s product (Reused) when it holds the file's bytes; parses only what is new."""
     found: list[tuple | None] = []
-    todo: list[tuple[int, str]] = []
+    misses: list[int] = []
     for i, path in enumerate(paths):
         try:
             stat = os.stat(path)
@@ -228,14 +229,31 @@ def _read_entries(paths: list[str], cache: RecordCache, progress=None,
         if not _is_record_name(os.path.basename(path)):
             found.append(())
             continue
-        key = cache.known_digest(path, stat)
-        reused = snapshot.get(path, key) if snapshot is not None and key and cache.keep(key) else None
+        unchanged = snapshot.unchanged(path, stat) if snapshot is not None else None
+        if unchanged is not None:  # neither the file nor the record cache is read
+            found.append((stat, *unchanged))
+            continue
+        found.append((stat, None, None))
+        misses.append(i)
+    # A few files the snapshot lacks (an edit) are simply parsed; the record cache, a large file, is read only for
+    # many (a new day or new code: the snapshot is of no use, the record cache still is).
+    known = cache if snapshot is None or len(misses) > FEW_MISSES else None
+    todo: list[tuple[int, str]] = []
+    for i in misses:
+        stat, path = found[i][0], paths[i]
+        key = known.known_digest(path, stat) if known else None
+        reused = snapshot.get(path, key, stat) if snapshot is not None and key else None
         entry = reused or (cache.get(key) if key else None)
-        found.append((stat, key, entry))
+        found[i] = (stat, key, entry)
         if entry is None:
             todo.append((i, path))
     done = len(paths) - len(todo)
-    for i, key, blob in _parse_all(todo, cache):
+    for i, key, blob in _parse_all(todo, known):
+        reused = snapshot.get(paths[i], key, found[i][0]) if snapshot is not None else None
+        if reused is not None:  # the same bytes as last time, its times changed (touched, checked out again)
+            found[i] = (found[i][0], key, reused)
+            done += 1
+            continue
         entry = cache.get(key) if blob is None else unpack(blob)
         if blob is not None:
             cache.put(key, blob)
@@ -309,7 +327,7 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 formers += [(old, product.id, path, loaded.line_of("former_ids")) for old in product.former_ids]
                 if snapshot is not None:
                     snapshot.put(path, key, product, loaded.line_of("id"),
-                                 loaded.line_of("former_ids") if product.former_ids else 0)
+                                 loaded.line_of("former_ids") if product.former_ids else 0, stat)
         clashing = check_unique_ids(ids, report, other_ids or {}, shown_path)
         if clashing:
             products = [p for p in products if p.id not in clashing]
