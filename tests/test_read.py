@@ -105,6 +105,7 @@ def test_damaged_cache_is_ignored(messy, tmp_path):
     cache_file.write_bytes(good.replace("Sản phẩm số 12".encode(), "SẢN PHẨM SỐ 12".encode()))
     assert outcome(*load_register(messy, cache=True)) == expected
     # A cache that cannot be replaced (a folder in its place) is skipped, and no temporary file is left behind.
+    saved()
     snapshot.unlink()
     snapshot.mkdir()
     assert outcome(*load_register(messy, cache=True)) == expected

@@ -241,23 +241,60 @@ def test_weights_equal_stock_lunr_builder(tmp_path, monkeypatch, boosts):
 
 
 def test_index_from_the_search_cache_is_the_index_from_nothing(tmp_path, monkeypatch):
-    """What indexing keeps between builds (terms of texts, compressed sizes) gives the same files; an edit works
-    out only its own texts and files; a damaged cache is ignored."""
+    """The index kept between builds, brought up to date, gives the files of an index made from nothing; an edit
+    works out only the edited document's texts (as they were, to take them out, and as they are); a damaged
+    cache is ignored."""
     entries = _varied_entries(300, seed=5)
     fresh, _ = search.index_files(entries, [])
     assert search.index_files(entries, [], tmp_path)[0] == fresh  # nothing kept yet: all worked out, then kept
-    [kept] = tmp_path.glob("search-[0-9a-f]*.pickle")  # beside it search-sizes-*.pickle
+    [kept] = tmp_path.glob("search-*.pickle")
     made = []
     real = search._field_terms
     monkeypatch.setattr(search, "_field_terms", lambda texts: made.append(texts) or real(texts))
     assert search.index_files(entries, [], tmp_path)[0] == fresh and made == []
+    before = {tuple(entries[7].texts.get(name, ())) for name in search.FIELDS}
     entries[7].texts["name"] = ["Chè Thái Nguyên sửa lại"]
     edited = search.index_files(entries, [], tmp_path)[0]
-    assert made == [("Chè Thái Nguyên sửa lại",)]
+    assert ("Chè Thái Nguyên sửa lại",) in made
+    assert set(made) <= before | {tuple(entries[7].texts.get(name, ())) for name in search.FIELDS}
     monkeypatch.setattr(search, "_field_terms", real)
     assert edited == search.index_files(entries, [])[0]
     kept.write_bytes(kept.read_bytes()[:-9] + b"damaged!!")
     assert search.index_files(entries, [], tmp_path)[0] == edited
+
+
+def test_index_brought_up_to_date_build_after_build_is_the_index_from_nothing(tmp_path):
+    """Random edits, additions and deletions, some moving every document after them, some only a word: after
+    each, the kept index brought up to date gives the bytes of an index made from nothing."""
+    rng = random.Random(17)
+    entries = _varied_entries(160, seed=9)
+    spare = _varied_entries(60, seed=10)
+    facets = [search.Facet("x", "X", [("a", "A"), ("b", "B")])]
+    for entry in entries + spare:
+        entry.facets = {"x": rng.choice("ab")}
+    added = 0
+    for step in range(40):
+        move = rng.choice(["edit", "edit", "word", "add", "delete", "rename"])
+        at = rng.randrange(len(entries))
+        old = entries[at]
+        if move in ("edit", "word"):
+            texts = {name: list(texts) for name, texts in old.texts.items()}
+            if move == "word":  # a word added to the name: longer names, shifted averages
+                texts["name"] = [(texts.get("name") or [""])[0] + rng.choice([" cá", " Sạn", " mới"])]
+            else:
+                texts = spare[rng.randrange(len(spare))].texts
+            entries[at] = search.Entry(old.key, old.url, texts, old.show, {"x": rng.choice("ab")})
+        elif move == "add":
+            added += 1
+            source = spare[rng.randrange(len(spare))]
+            entries.insert(at, search.Entry(f"{at:03}-{added}", f"new{added}", source.texts, {"n": "mới"},
+                                            source.facets))
+        elif move == "delete":
+            entries.pop(at)
+        else:  # a new key: the document moves in the order
+            entries[at] = search.Entry(f"z{step}", old.url, old.texts, old.show, old.facets)
+        kept = search.index_files(entries, facets, tmp_path)[0]
+        assert kept == search.index_files(entries, facets)[0], (step, move)
 
 
 def test_products_unchanged_since_the_search_cache_are_not_made_into_entries_again(tmp_path, monkeypatch):
@@ -305,10 +342,11 @@ def test_spellings_of_folded_words():
     indexed = search.index_documents(entries)
     assert indexed.fields[1][0].pairs == (("ca", "cá"), ("kho", "kho"), ("ca", "cá"))
     assert indexed.spellings == {"ca": ["cà", "cá", "ca"], "phe": ["phê"]}  # kho, cao: spelled as folded
-    postings = search._postings(indexed)
-    [[field, deltas, _, masks]] = postings["ca"]  # refs 0, 1, 2 in the name field
+    state, _ = search.index_state(entries)
+    assert state.spellings == indexed.spellings
+    [[field, deltas, _, masks]] = state.rows("ca")  # refs 0, 1, 2 in the name field
     assert (field, deltas, masks) == (0, [0, 1, 1], [0b001, 0b010, 0b101])
-    assert [len(row) for row in postings["kho"]] == [3]  # one spelling: no masks
+    assert [len(row) for row in state.rows("kho")] == [3]  # one spelling: no masks
 
 
 def test_cá_finds_cá_before_cà(tmp_path):

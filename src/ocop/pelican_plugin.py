@@ -97,7 +97,7 @@ class OcopGenerator(Generator):
         # The search index needs every record and one core for seconds: made in a forked process meanwhile.
         search_key = self.register.digest
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
-                              self.cache)
+                              self.cache, later=True)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
         # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)

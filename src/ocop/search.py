@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gzip
 import hashlib
 import json
-import math
 import re
 import shutil
 import unicodedata
@@ -35,16 +33,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Iterable, NamedTuple
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_JS_VERSION
 from lunr.builder import Builder
 
-from .cache import code_digest, read_pickle, remove_others, write_pickle
 from .gcpause import paused_gc
 from .lifecycle import STATUSES as STATUS_LABELS
 from .model import GROUPS, Product
 from .provinces import Provinces
+from . import search_state
+from .search_state import SearchState, dumps as _dumps, utf16 as _utf16
 from .vntext import fold, nfc, sort_key
 
 # Indexed fields (folded words) and their boosts.
@@ -141,8 +140,6 @@ class Entry:
     show: dict[str, object]
     facets: dict[str, str]
     order: str = ""  # sort key (Product.order); documents without one go by key
-    # Its texts per field and their terms, when a SearchCache made it (its texts then never change).
-    indexed: tuple | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -196,11 +193,6 @@ def product_entry(product: Product, provinces: Provinces, today: dt.date) -> Ent
 
 # --- Index ------------------------------------------------------------------------------------------------
 
-def _utf16(text: str) -> bytes:
-    """Sort key equal to JavaScript's string order (UTF-16 code units)."""
-    return text.encode("utf-16-be")
-
-
 class _FieldTerms(NamedTuple):
     """The terms of one field's texts, worked out once for all documents with the same texts.
 
@@ -226,96 +218,6 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
                                     for f, words in spelled.items()))
 
 
-class SearchCache:
-    """What indexing worked out before, so a build after one edit works out only what that edit changed.
-
-    Kept in *folder* in two files (checked like every cache file; the code's digest in their names):
-    ``search-<code>.pickle`` holds each product's entry with the terms of its texts (by the product's digest and
-    status, for the *stamp* of the provinces and the day), the terms of every field text (place, group and producer
-    texts repeat across products) and how often each spelling occurs, so that only the texts that came or went are
-    counted again; it is written again only once more than 1% of what a build needed was not in it.
-    ``search-sizes-<code>.pickle`` holds the compressed size of the files by name (their names are digests of
-    their bytes), written again whenever a build made a file it did not know.
-    """
-
-    def __init__(self, folder: Path | None = None, stamp: str = ""):
-        code = code_digest(everything=True)
-        self.path = folder / f"search-{code}.pickle" if folder else None
-        self.sizes_path = folder / f"search-sizes-{code}.pickle" if folder else None
-        self.stamp = stamp
-        self.terms: dict[tuple[str, ...], _FieldTerms] = {}
-        self.docs: dict[str, Entry] = {}
-        self.uses: Counter = Counter()  # field texts -> how many fields had them, when *counts* were counted
-        self.counts: Counter = Counter()  # (folded, spelled) -> occurrences in those texts
-        known = read_pickle(self.path, None) if self.path else None
-        if isinstance(known, tuple) and len(known) == 5 and known[0] == stamp and all(
-                isinstance(part, dict) for part in known[1:]):
-            _, self.terms, self.docs, self.uses, self.counts = known
-        sizes = read_pickle(self.sizes_path, None) if self.sizes_path else None
-        self.sizes: dict[str, int] = sizes if isinstance(sizes, dict) else {}
-        self.used_terms: set[tuple[str, ...]] = set()
-        self.used_docs: dict[str, Entry] = {}
-        self.used_sizes: dict[str, int] = {}
-        self.misses = self.size_misses = 0
-        self.counted: tuple[Counter, Counter] | None = None
-
-    def entry(self, key: str, make: Callable[[], Entry]) -> Entry:
-        """The entry of a document whose inputs have digest *key*: the one made before, or *make*'s."""
-        hit = self.docs.get(key)
-        if hit is None:
-            hit = make()
-            names = list(FIELDS)
-            texts = tuple(tuple(hit.texts.get(name, ())) for name in names)
-            hit.indexed = (texts, tuple(map(self.field_terms, texts)))
-            self.misses += 1
-        self.used_docs[key] = hit
-        return hit
-
-    def field_terms(self, texts: tuple[str, ...]) -> _FieldTerms:
-        hit = self.terms.get(texts)
-        if hit is None:
-            hit = self.terms[texts] = _field_terms(texts)
-            self.misses += 1
-        return hit
-
-    def pair_counts(self, texts: list[tuple[str, ...]]) -> Counter:
-        """How often each (folded, spelled) pair occurs in the field *texts* (one per field of each document):
-        the counts kept from the last build, with the texts that came counted in and those that went counted out."""
-        uses = Counter(texts)
-        if self.uses:
-            counts = self.counts.copy()
-            for text in {text for text, _ in uses.items() ^ self.uses.items()}:  # the texts used more or less
-                times = uses.get(text, 0) - self.uses.get(text, 0)
-                for pair in self.field_terms(text).pairs:
-                    counts[pair] += times
-            for pair in [pair for pair, n in counts.items() if n <= 0]:
-                del counts[pair]
-        else:
-            counts = Counter(chain.from_iterable(self.field_terms(text).pairs for text in texts))
-        self.counted = (uses, counts)
-        return counts
-
-    def gzip_size(self, name: str, data: bytes) -> int:
-        size = self.sizes.get(name)
-        if size is None:
-            size = self.sizes[name] = len(gzip.compress(data, 6))
-            self.size_misses += 1
-        self.used_sizes[name] = size
-        return size
-
-    def save(self) -> None:
-        """Keep what this build used: the entries and terms when too much of them was worked out anew, the sizes
-        when any was."""
-        if self.path is None:
-            return
-        if self.misses > (len(self.used_terms) + len(self.used_docs)) // 100 and self.counted is not None:
-            kept = (self.stamp, {texts: self.terms[texts] for texts in self.used_terms}, self.used_docs, *self.counted)
-            if write_pickle(self.path, kept):
-                remove_others(self.path, "search-[0-9a-f]*.pickle")
-        if self.size_misses and write_pickle(self.sizes_path, self.used_sizes):
-            remove_others(self.sizes_path, "search-sizes-*.pickle")
-
-
 _SHAPES: dict[tuple, tuple] = {}  # while indexing, one copy of each (term, shape) and shape: most recur in many fields
 
 
@@ -332,25 +234,15 @@ class Indexed:
     spellings: dict[str, list[str]]  # folded word -> its spellings, most used first, when any differs from it
 
 
-def index_documents(entries: list[Entry], cache: SearchCache | None = None) -> Indexed:
+def index_documents(entries: list[Entry]) -> Indexed:
     """Terms of every entry, folded, with the spellings behind them (so "số" typed does not rank "sở" first)."""
     names = list(FIELDS)
-    cache = cache or SearchCache()
-    keys, per_doc = [], []
+    terms_of = functools.lru_cache(maxsize=None)(_field_terms)
     try:
-        for entry in entries:
-            if entry.indexed is None:
-                texts = tuple(tuple(entry.texts.get(name, ())) for name in names)
-                keys.append(texts)
-                per_doc.append(tuple(map(cache.field_terms, texts)))
-            else:
-                keys.append(entry.indexed[0])
-                per_doc.append(entry.indexed[1])
-        every = list(chain.from_iterable(keys))
-        cache.used_terms.update(every)
-        counts = cache.pair_counts(every)
+        per_doc = [tuple(terms_of(tuple(entry.texts.get(name, ()))) for name in names) for entry in entries]
     finally:
         _SHAPES.clear()
+    counts = Counter(chain.from_iterable(terms_.pairs for fields in per_doc for terms_ in fields))
     by_folded: dict[str, list[str]] = defaultdict(list)
     for folded, word in counts:
         by_folded[folded].append(word)
@@ -377,101 +269,6 @@ def build_lunr(entries: list[Entry]) -> dict:
     return builder.build().serialize()
 
 
-def _mask(words: tuple[str, ...], where: dict[str, int]) -> int:
-    """Bit mask of the spellings *words* among the listed ones (their positions in *where*)."""
-    mask = 0
-    for word in words:
-        if word in where:
-            mask |= 1 << where[word]
-    return mask
-
-
-# lunr.py 0.8.0's BM25 parameters (Builder._k1, Builder._b).
-_K1, _B = 1.2, 0.75
-
-
-def _postings(indexed: Indexed) -> dict[str, list[list]]:
-    """term -> [[field number, [ref deltas], [weights x 1000], [spelling masks]?], ...].
-
-    The weights are lunr.py's (``Builder._create_field_vectors``: BM25 with field boosts, rounded to three
-    decimals), worked out with the same floating-point operations in the same order. A term's document
-    frequency counts every field it occurs in, as lunr's ``idf`` does. The masks (which of the term's
-    spellings each document uses) are there only for terms spelled several ways.
-    """
-    boosts = list(FIELDS.values())
-    count = len(indexed.fields)
-    # Per field, term -> ([refs], [shapes]) in document order.
-    columns: list[dict[str, tuple[list[int], list[tuple]]]] = [{} for _ in boosts]
-    lengths = [0] * len(boosts)
-    for ref, fields in enumerate(indexed.fields):
-        for number, terms_ in enumerate(fields):
-            column = columns[number]
-            lengths[number] += len(terms_.pairs)
-            for term, shape in terms_.shapes:
-                entry = column.get(term)
-                if entry is None:
-                    column[term] = entry = ([], [])
-                entry[0].append(ref)
-                entry[1].append(shape)
-    averages = [total / count if count else 0 for total in lengths]
-    frequency: dict[str, int] = defaultdict(int)
-    for column in columns:
-        for term, (refs, _) in column.items():
-            frequency[term] += len(refs)
-
-    @functools.cache
-    def weight(number: int, documents: int, tf: int, length: int) -> int:
-        x = (count - documents + 0.5) / (documents + 0.5)
-        idf = math.log(1 + abs(x))
-        score = idf * ((_K1 + 1) * tf) / (_K1 * (1 - _B + _B * (length / averages[number])) + tf)
-        score *= boosts[number]
-        return int(round(score, 3) * 1000 + 0.5)
-
-    out: dict[str, list[list]] = {}
-    for term, documents in frequency.items():
-        written = indexed.spellings.get(term, ())
-        where = {w: i for i, w in enumerate(written)} if len(written) > 1 else None
-        rows = []
-        for number, column in enumerate(columns):
-            entry = column.get(term)
-            if entry is None:
-                continue
-            refs, shapes = entry
-            deltas = [refs[0]] + [b - a for a, b in zip(refs, refs[1:])]
-            row = [number, deltas, [weight(number, documents, tf, length) for tf, length, _ in shapes]]
-            if where is not None:
-                row.append([_mask(words, where) for _, _, words in shapes])
-            rows.append(row)
-        out[term] = rows
-    return out
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact JSON, UTF-8 kept
-
-
-def _shards(postings: dict[str, list[list]], fields: list[str], spellings: dict[str, list[str]],
-            target: int) -> list[tuple[str, str]]:
-    """Cut the terms, in order, into shards of about *target* bytes: [(first term, shard as JSON)].
-
-    A shard: "t" its terms in JavaScript order, "p" their postings, "s" the spellings of those spelled with
-    diacritics or several ways, "f" the fields, "v" the lunr.js version. Each term's postings are encoded
-    once, both to measure them and to write them.
-    """
-    shards, current, size = [], [], 0
-    encoded = {}
-    for term in sorted(postings, key=_utf16):
-        if current and size >= target:
-            shards.append(current)
-            current, size = [], 0
-        current.append(term)
-        encoded[term] = text = _dumps(postings[term])
-        size += len(text) + len(term) + 4
-    if current:
-        shards.append(current)
-    head = f'{{"v":{_dumps(LUNR_JS_VERSION)},"f":{_dumps(fields)},"t":'
-    return [(words[0], f'{head}{_dumps(words)},"p":[{",".join(encoded[w] for w in words)}],'
-                       f'"s":{_dumps({w: spellings[w] for w in words if w in spellings})}}}')
-            for words in shards]
 
 
 def decode_terms(shard: dict, positions: Iterable[int] | None = None) -> dict:
@@ -498,13 +295,6 @@ def decode_terms(shard: dict, positions: Iterable[int] | None = None) -> dict:
 decode_shard = decode_terms
 
 
-def _facet_columns(entries: list[Entry], facets: list[Facet]) -> list[str]:
-    """Facet values of every document, one string per facet: character 48 + value number ("/" = none)."""
-    numbers = [{key: i for i, (key, _) in enumerate(f.values)} for f in facets]
-    return ["".join(chr(48 + numbers[i].get(entry.facets.get(f.param), -1)) for entry in entries)
-            for i, f in enumerate(facets)]
-
-
 @dataclass
 class Written:
     """What ``write_index`` wrote, for logs and benchmarks."""
@@ -516,49 +306,41 @@ class Written:
     gzip_bytes: int
 
 
-def _hashed(files: dict[str, bytes], folder: str, text: str, cache: SearchCache) -> tuple[str, int, int]:
-    """Add *text* under a name made of its digest (so browsers may cache it forever); (name, bytes, gzip bytes)."""
-    data = text.encode("utf-8")
-    name = hashlib.sha256(data).hexdigest()[:10]
-    files[f"{folder}/{name}.json"] = data
-    return name, len(data), cache.gzip_size(name, data)
+def index_state(entries: list[Entry], facets: list[Facet] = (), state: SearchState | None = None
+                ) -> tuple[SearchState, set[str]]:
+    """The index *state* (a new one when none is given) brought up to the *entries* and *facets*, and the terms
+    it encoded again. Documents are in Vietnamese name order (entries without one, by key)."""
+    entries = sorted(entries, key=lambda e: e.order or e.key)
+    keys = search_state.doc_keys(entries)
+    state = state or SearchState(FIELDS, MAX_SPELLINGS)
+    new = {key: entry for key, entry in zip(keys, entries) if key not in state.docs}
+    return state, _update(state, keys, new, list(facets))
+
+
+def _update(state: SearchState, keys: list[str], new: dict[str, Entry], facets: list[Facet]) -> set[str]:
+    try:
+        return state.update(keys, new, facets, functools.lru_cache(maxsize=None)(_field_terms))
+    finally:
+        _SHAPES.clear()
+
+
+def _files(state: SearchState, facets: list[Facet], dirty: set[str]) -> tuple[dict[str, bytes], Written]:
+    files, shards, stores, total, total_gz = state.files(facets, dirty, SHARD_TARGET, STORE_CHUNK, LUNR_JS_VERSION)
+    return files, Written(len(state.keys), shards, stores, total, total_gz)
 
 
 @paused_gc()
-def index_files(entries: list[Entry], facets: list[Facet], cache: Path | SearchCache | None = None
+def index_files(entries: list[Entry], facets: list[Facet], cache: Path | None = None
                 ) -> tuple[dict[str, bytes], Written]:
-    """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures;
-    what it worked out is kept in the *cache* (a folder or a SearchCache) for the next build."""
-    files: dict[str, bytes] = {}
-    kept = cache if isinstance(cache, SearchCache) else SearchCache(cache)
-    entries = sorted(entries, key=lambda e: e.order or e.key)
-    indexed = index_documents(entries, kept)
-    fields = list(FIELDS)
-    postings = _postings(indexed)
-    total, total_gz = 0, 0
-    shard_rows = []
-    for first, shard in _shards(postings, fields, indexed.spellings, SHARD_TARGET):
-        name, size, gz = _hashed(files, "s", shard, kept)
-        shard_rows.append([first, name, gz])
-        total, total_gz = total + size, total_gz + gz
-    store_files = []
-    for start in range(0, len(entries), STORE_CHUNK):
-        rows = [{"u": e.url, **e.show} for e in entries[start:start + STORE_CHUNK]]
-        name, size, gz = _hashed(files, "r", _dumps(rows), kept)
-        store_files.append(name)
-        total, total_gz = total + size, total_gz + gz
-    manifest = {
-        "lunr": LUNR_JS_VERSION, "count": len(entries), "fields": fields,
-        "shards": shard_rows, "chunk": STORE_CHUNK, "store": store_files,
-        "facets": [[f.param, f.label, [list(v) for v in f.values]] for f in facets],
-        "values": _facet_columns(entries, facets),
-    }
-    data = _dumps(manifest).encode("utf-8")
-    files["manifest.json"] = data
-    total += len(data)
-    total_gz += len(gzip.compress(data, 6))
-    kept.save()
-    return files, Written(len(entries), len(shard_rows), len(store_files), total, total_gz)
+    """The files of the search (``manifest.json``, shards ``s/``, result store ``r/``) by path, and their figures.
+
+    With a *cache* folder, the index kept there by the last call is brought up to date instead of made whole
+    (see search_state), then kept there again."""
+    state = SearchState.load(cache, "", FIELDS, MAX_SPELLINGS)
+    state, dirty = index_state(entries, facets, state)
+    out = _files(state, facets, dirty)
+    state.save(cache, "")
+    return out
 
 
 def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Written:
@@ -573,23 +355,29 @@ def write_index(entries: list[Entry], facets: list[Facet], out_dir: Path) -> Wri
     return written
 
 
-def register_entries(products: Iterable[Product], provinces: Provinces, today: dt.date,
-                     cache: SearchCache | None = None) -> list[Entry]:
-    """Search entries of the register's products (from *cache* for products unchanged since it was kept)."""
-    if cache is None:
-        return [product_entry(p, provinces, today) for p in products]
-    return [cache.entry(f"{p.digest}|{p.status_on(today)}", functools.partial(product_entry, p, provinces, today))
-            for p in products]
+def register_entries(products: Iterable[Product], provinces: Provinces, today: dt.date) -> list[Entry]:
+    """Search entries of the register's products."""
+    return [product_entry(p, provinces, today) for p in products]
 
 
 @paused_gc()
 def register_index_files(products: Iterable[Product], provinces: Provinces, today: dt.date,
-                         cache: Path | None = None) -> dict[str, bytes]:
-    """The files of the product search of the site (under ``output/search/``) by path; what indexing works out
-    is kept in the *cache* folder (see SearchCache)."""
+                         cache: Path | None = None, later: bool = False) -> dict[str, bytes]:
+    """The files of the product search of the site (under ``output/search/``) by path. With a *cache* folder, the
+    last build's index is brought up to date (only products whose digest or status changed are made into
+    entries; see search_state) and kept there again; *later*: by a process nothing waits for."""
     stamp = hashlib.sha1(f"{list(provinces)!r}|{today}".encode()).hexdigest()
-    kept = SearchCache(cache, stamp)
-    return index_files(register_entries(products, provinces, today, kept), product_facets(provinces), kept)[0]
+    state = SearchState.load(cache, stamp, FIELDS, MAX_SPELLINGS)
+    facets = product_facets(provinces)
+    keys, new = [], {}
+    for product in sorted(products, key=lambda p: p.order):  # the index order (the register's already)
+        key = f"{product.digest}|{product.status_on(today)}"
+        keys.append(key)
+        if key not in state.docs:
+            new[key] = product_entry(product, provinces, today)
+    files = _files(state, facets, _update(state, keys, new, facets))[0]
+    (state.save_later if later else state.save)(cache, stamp)
+    return files
 
 
 def write_register_index(products: Iterable[Product], provinces: Provinces, today: dt.date, out_dir: Path) -> Written:
