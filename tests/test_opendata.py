@@ -462,3 +462,20 @@ def test_json_documents_are_the_bytes_of_json_dumps():
     for value in ({"a": 1, "products": rows, "z": ["q"]}, {"products": [], "a": 1}, {"products": rows}, rows, {}, [],
                   {"k": {1: "a number key"}, "f": [float("inf"), -0.0, 10**20]}):
         assert export.json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def test_product_summaries_are_the_bytes_of_json_dumps():
+    """index.json and the provinces' documents write their product summaries in one f-string each: the text
+    json.dumps(indent=1) writes of the summaries, at any depth."""
+    from ocop import api, export
+    from ocop.register import load_register
+    register, _ = load_register(ROOT / "content")  # the real records: names with quotes, no stars, no group
+    day = dt.date(2026, 12, 3)
+    products = list(reversed(register.products))  # written sorted by id
+    expected = [api.summary(p, day) for p in sorted(products, key=lambda p: p.id)]
+    assert any(p.stars is None for p in products) and any(p.group is None for p in products)
+    for document in ({"products": api.summaries(products, day, "\n ")}, {"x": {"products": api.summaries(products, day, "\n  ")}},
+                     {"products": api.summaries([], day, "\n ")}):
+        plain = json.loads(export.json_bytes(document))
+        assert export.json_bytes(document) == (json.dumps(plain, ensure_ascii=False, indent=1) + "\n").encode()
+    assert json.loads(export.json_bytes({"products": api.summaries(products, day, "\n ")}))["products"] == expected

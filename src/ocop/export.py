@@ -377,6 +377,10 @@ def _jsonl_line(row: dict) -> str:
     return line + "\n"
 
 
+class Raw(str):
+    """JSON text already written (at the indentation of where it goes): _json_value puts it in as it is."""
+
+
 def _json_value(value: Any, line: str = "\n  ") -> str:
     """*value* as ``json.dumps(rows, ensure_ascii=False, indent=1)`` writes a field of a row (*line*: a new line with
     the indentation of the field's). Scalars by the C encoder's own functions, lists and objects here: with an
@@ -389,6 +393,8 @@ def _json_value(value: Any, line: str = "\n  ") -> str:
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
+    if kind is Raw:
+        return value
     if kind is int or (kind is float and math.isfinite(value)):
         return kind.__repr__(value)
     if kind is float:
