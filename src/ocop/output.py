@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, Protocol
@@ -135,6 +135,7 @@ class Output:
     previous: dict[str, str | None] = field(default_factory=dict)
     done: dict[str, str | None] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
+    pending: list = field(default_factory=list)  # (stage, Background) making a few jobs (see run)
 
     def __post_init__(self) -> None:
         try:
@@ -177,10 +178,13 @@ class Output:
         return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
 
     def run(self, jobs: list, stage: str = "", workers: int | None = None,
-            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None) -> None:
+            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None, few: int = 0) -> bool:
         """Make and write every job that needs it, on *workers* processes (default: every core) once there are
         *parallel_from* of them (fewer for heavy jobs). A job is a Job, or anything Planned when *make* gives
-        its bytes."""
+        its bytes.
+
+        With *few*, only when at most that many need making (an edit): a forked process makes them while this
+        one goes on (``wait``, and ``finish``, wait for it); when more do, nothing is done and False returned."""
         todo = []
         previous, done, there = self.previous, self.done, self._there
         skipped = 0
@@ -196,15 +200,23 @@ class Output:
                     skipped += 1
                 else:
                     todo.append(job)
-                done[output] = key
         finally:
             if self._root_fd >= 0:
                 os.close(self._root_fd)
             self._root_fd = -1
-        self.stats.skipped += skipped
         workers = workers or os.cpu_count() or 1
+        if few and (len(todo) > few or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()):
+            return False
+        self.stats.skipped += skipped
+        for job in jobs:
+            done[job.output] = job.key
         global _JOBS, _ROOT, _MAKE
         _JOBS, _ROOT, _MAKE = todo, self.root, make
+        if few:
+            if todo:
+                self.pending.append((stage, Background(partial(_run, range(len(todo))), trim=False)))
+            _JOBS, _MAKE = [], None
+            return True
         if workers > 1 and len(todo) >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
             size = -(-len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
@@ -226,6 +238,13 @@ class Output:
                 self._count(_run(range(start, min(start + 200, len(todo)))))
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
         _JOBS, _MAKE = [], None
+        return True
+
+    def wait(self, stage: str | None = None) -> None:
+        """Wait for the jobs made by forked processes (see run's *few*): those run for *stage*, or all."""
+        for item in [item for item in self.pending if stage is None or item[0] == stage]:
+            self.pending.remove(item)
+            self._count(item[1].result())
 
     def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes] | Written]],
                    besides: frozenset[str] = frozenset()) -> None:
@@ -266,6 +285,7 @@ class Output:
 
     def finish(self) -> Stats:
         """Remove what the previous build wrote and this one did not; remember this build's files."""
+        self.wait()
         for stale in sorted(self.previous_files - self.done.keys()):
             path = self.root / stale
             if path.is_file():
@@ -310,10 +330,12 @@ class Background:
     """*make* run in a forked process while this one goes on (the search index beside the pages and exports);
     ``result()`` waits for its value. Without fork, ``result()`` simply calls *make*."""
 
-    def __init__(self, make: Callable[[], object]):
+    def __init__(self, make: Callable[[], object], trim: bool = True):
+        """*trim*: give the freed heap back to the system first (a long computation's process starts smaller)."""
         self.make, self.process = make, None
         if "fork" in multiprocessing.get_all_start_methods():
-            release_memory()
+            if trim:
+                release_memory()
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_send_result, args=(make, send), daemon=True)

@@ -31,6 +31,8 @@ from .release import default_as_of
 from .schema import field_titles
 
 log = logging.getLogger(__name__)
+FEW = 64  # pages, feeds or API files to make: a forked process makes them while the build goes on (an edit)
+FEW_WORKBOOKS = 4
 
 
 class RegisterInvalid(Exception):
@@ -106,19 +108,29 @@ class OcopGenerator(Generator):
         def make_tables() -> dict:
             return write_files(output.root / "data", *opened.tables())
         tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
+        # After an edit, its unit's workbook is made by a forked process meanwhile (more are made below).
+        workbooks_made = output.run(opened.workbooks, "XLSX", few=FEW_WORKBOOKS)
         with stage("Trang HTML"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
-            output.run(pages, "Trang", make=partial(self.render, relative=relative))
+            render = partial(self.render, relative=relative)
+            # After an edit a few pages need making: a forked process makes them while the build goes on.
+            if not output.run(pages, "Trang", make=render, few=FEW):
+                output.run(pages, "Trang", make=render)
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url, self.cache)), "Tin, lịch")
+            feeds = list(site.files(self.register, self.today, self.site_url, self.cache))
+            if not output.run(feeds, "Tin, lịch", few=FEW):
+                output.run(feeds, "Tin, lịch")
         with stage("API"):
-            output.run(opened.jobs, "API, chuyển hướng")
+            if not output.run(opened.jobs, "API, chuyển hướng", few=FEW):
+                output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
-            output.run(opened.workbooks, "XLSX", parallel_from=2)
+            if not workbooks_made:
+                output.run(opened.workbooks, "XLSX", parallel_from=2)
+            output.wait("XLSX")  # SHA256SUMS reads the workbooks
 
             def data() -> dict:
                 written = tables.result() if tables else make_tables()
