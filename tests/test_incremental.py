@@ -6,7 +6,7 @@ import os
 import shutil
 
 from conftest import FIXTURE, ROOT, valid_record, write_record
-from ocop import export, feeds, pelican_plugin
+from ocop import export, feeds
 from ocop.cache import PieceStore
 from ocop.history import History
 from ocop.opendata import workbook_jobs
@@ -93,7 +93,6 @@ def test_an_edit_serialises_only_the_edited_products_notices(tmp_path, monkeypat
     out = tmp_path / "out"
     made = []
     real_vevent, real_entry = feeds.vevent, feeds.entry
-    monkeypatch.setattr(pelican_plugin, "FEW", 0)  # every file made in this process, where the test sees it
     monkeypatch.setattr(feeds, "vevent", lambda item, url: made.append(("event", item.uid)) or real_vevent(item, url))
     monkeypatch.setattr(feeds, "entry", lambda item, url: made.append(("entry", item.uid)) or real_entry(item, url))
     build(content, out)
@@ -206,7 +205,6 @@ def test_an_edit_renders_the_list_pages_holding_the_product_not_whole_lists(tmp_
     from ocop.pelican_plugin import OcopGenerator
 
     monkeypatch.setattr(site, "PAGE_SIZE", 1)  # every list of two products has two pages
-    monkeypatch.setattr(pelican_plugin, "FEW", 0)  # every page made in this process, where the test sees it
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(FIXTURE, content)
     build(content, out)

@@ -31,3 +31,10 @@ def test_file_given_as_chunks_is_written_joined_and_only_when_its_bytes_differ(t
     assert not write_if_changed(path, b"a,b\n1,2\n")
     assert write_if_changed(path, [b"a,b\n", b"1,3\n"])  # same size, one byte differs in the last chunk
     assert path.read_bytes() == b"a,b\n1,3\n"
+    # What follows the first chunk that differs is written over the file (the same file: its inode stays).
+    inode = path.stat().st_ino
+    for chunks in ([b"a,b\n", b"1,3\n", b"4,5\n"], [b"a,b\n", b"9,9,9\n", b"4,5\n"], [b"a,b\n", b"9\n"],
+                   [b"x", b"", b"y"], [b"a", b"b"], [b"", b""], [b"a,b\n", b"1,3\n"]):
+        assert write_if_changed(path, chunks)
+        assert path.read_bytes() == b"".join(chunks) and path.stat().st_ino == inode
+        assert not write_if_changed(path, chunks)

@@ -13,6 +13,7 @@ import ctypes
 import gc
 import hashlib
 import json
+import mmap
 import multiprocessing
 import os
 import traceback
@@ -57,11 +58,11 @@ class Stats:
 
 def write_if_changed(path: Path, data: bytes | list[bytes]) -> bool:
     """Write *data* (bytes, or the chunks of a file too big to join) to *path* unless the file already holds exactly
-    these bytes; True if written."""
+    these bytes; True if written. Of a file of chunks, only what follows the first chunk that differs is written
+    (an edit changes one product's rows of the national tables, 100 MB at national scale)."""
     chunks = data if isinstance(data, list) else [data]
     try:
-        if path.stat().st_size == sum(map(len, chunks)) and _holds(path, chunks):
-            return False
+        size = os.stat(path).st_size
     except FileNotFoundError:
         try:  # one mkdir, no is_dir() check after it: most new files are the only file of a new folder
             os.mkdir(path.parent)
@@ -69,15 +70,41 @@ def write_if_changed(path: Path, data: bytes | list[bytes]) -> bool:
             pass
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
+        size = None
+    if size is not None:
+        same, offset = _held(path, chunks, size)
+        if same == len(chunks) and offset == size:
+            return False
+        if same:
+            with open(path, "r+b") as handle:
+                handle.seek(offset)
+                handle.writelines(chunks[same:])
+                handle.truncate()
+            return True
     with open(path, "wb") as handle:
         handle.writelines(chunks)
     return True
 
 
-def _holds(path: Path, chunks: list[bytes]) -> bool:
-    """True if the file at *path* begins with the *chunks*, read one chunk at a time."""
-    with open(path, "rb") as handle:
-        return all(handle.read(len(chunk)) == chunk for chunk in chunks)
+def _held(path: Path, chunks: list[bytes], size: int) -> tuple[int, int]:
+    """How many of the *chunks* the file at *path* (of *size* bytes) begins with, and their length in bytes."""
+    if len(chunks) == 1:
+        with open(path, "rb") as handle:
+            return (1, size) if size == len(chunks[0]) and handle.read() == chunks[0] else (0, 0)
+    if not size:  # nothing to map: held are the empty chunks it begins with
+        return next((count for count, chunk in enumerate(chunks) if len(chunk)), len(chunks)), 0
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        held = memoryview(mapped)
+        try:
+            offset = 0
+            for count, chunk in enumerate(chunks):
+                end = offset + len(chunk)
+                if end > size or held[offset:end] != chunk:
+                    return count, offset
+                offset = end
+            return len(chunks), offset
+        finally:
+            held.release()
 
 
 def release_memory() -> None:

@@ -31,7 +31,8 @@ from .release import default_as_of
 from .schema import field_titles
 
 log = logging.getLogger(__name__)
-FEW = 64  # pages, feeds or API files to make: a forked process makes them while the build goes on (an edit)
+# After an edit this many workbooks at most are made by a forked process while the build goes on (pages, feeds
+# and API files are not: each forked process costs the build the pages of memory it copies, more than they take).
 FEW_WORKBOOKS = 4
 
 
@@ -114,19 +115,13 @@ class OcopGenerator(Generator):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
-            render = partial(self.render, relative=relative)
-            # After an edit a few pages need making: a forked process makes them while the build goes on.
-            if not output.run(pages, "Trang", make=render, few=FEW):
-                output.run(pages, "Trang", make=render)
+            output.run(pages, "Trang", make=partial(self.render, relative=relative))
             urls = [p.url for p in pages if p.output != "404.html"]
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Tin Atom, lịch"):
-            feeds = list(site.files(self.register, self.today, self.site_url, self.cache))
-            if not output.run(feeds, "Tin, lịch", few=FEW):
-                output.run(feeds, "Tin, lịch")
+            output.run(list(site.files(self.register, self.today, self.site_url, self.cache)), "Tin, lịch")
         with stage("API"):
-            if not output.run(opened.jobs, "API, chuyển hướng", few=FEW):
-                output.run(opened.jobs, "API, chuyển hướng")
+            output.run(opened.jobs, "API, chuyển hướng")
         with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
             if not workbooks_made:
                 output.run(opened.workbooks, "XLSX", parallel_from=2)
