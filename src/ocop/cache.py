@@ -129,9 +129,10 @@ class RecordCache:
             in_background(writer) if background else writer()
 
     def writer(self) -> Callable[[], None] | None:
-        """What writes the entries of this run's files (the last run's file is read then, if it was not yet),
-        or None when this run made no entry and never read the file (what it holds is still right)."""
-        if self.path is None or (self._loaded is None and not self.used):
+        """What writes the entries of this run's files, or None when the file was never read: this run's records
+        all came from the Snapshot but a few (an edit), which the next run finds there too. What the file holds
+        is still right; the edited files are parsed again, should the Snapshot ever not have them."""
+        if self.path is None or self._loaded is None:
             return None
         return partial(self._write, dict(self.used), dict(self.now))
 

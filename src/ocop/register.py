@@ -235,9 +235,10 @@ def _read_entries(paths: list[str], cache: RecordCache, progress=None,
             continue
         found.append((stat, None, None))
         misses.append(i)
-    # A few files the snapshot lacks (an edit) are simply parsed; the record cache, a large file, is read only for
-    # many (a new day or new code: the snapshot is of no use, the record cache still is).
-    known = cache if snapshot is None or len(misses) > FEW_MISSES else None
+    # A few files the snapshot lacks (an edit) are simply parsed; the record cache, a large file, is read (and
+    # written again) only for many, or when there is no snapshot (a new day or new code: the snapshot is of no use,
+    # the record cache still is).
+    known = cache if snapshot is None or not snapshot.held or len(misses) > FEW_MISSES else None
     todo: list[tuple[int, str]] = []
     for i in misses:
         stat, path = found[i][0], paths[i]
