@@ -91,20 +91,29 @@ def test_an_edit_serialises_only_the_edited_products_notices(tmp_path, monkeypat
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     out = tmp_path / "out"
-    made = []
+    log = tmp_path / "made"  # a file: the feeds are made by a forked process
     real_vevent, real_entry = feeds.vevent, feeds.entry
-    monkeypatch.setattr(feeds, "vevent", lambda item, url: made.append(("event", item.uid)) or real_vevent(item, url))
-    monkeypatch.setattr(feeds, "entry", lambda item, url: made.append(("entry", item.uid)) or real_entry(item, url))
+
+    def noting(kind, real):
+        def made(item, url):
+            with log.open("a") as out:
+                out.write(f"{kind} {item.uid}\n")
+            return real(item, url)
+        return made
+    monkeypatch.setattr(feeds, "vevent", noting("event", real_vevent))
+    monkeypatch.setattr(feeds, "entry", noting("entry", real_entry))
     build(content, out)
-    assert sorted(made) == [("entry", "68-nho-bong-lai-farm/expires/2027-03-13"), ("entry", "96-tom-kho-ca-mau/revoked"),
-                            ("event", "68-nho-bong-lai-farm/expires/2027-03-13"), ("event", "96-tom-kho-ca-mau/revoked")]
+    assert sorted(log.read_text().splitlines()) == [
+        "entry 68-nho-bong-lai-farm/expires/2027-03-13", "entry 96-tom-kho-ca-mau/revoked",
+        "event 68-nho-bong-lai-farm/expires/2027-03-13", "event 96-tom-kho-ca-mau/revoked"]
     before = tree(out)
-    made.clear()
+    log.unlink()
     edited = content / "products/68-lam-dong/68-nho-bong-lai-farm.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("name: ", "name: Mới ", 1), encoding="utf-8")
     build(content, out)
     after = tree(out)
-    assert made == [("event", "68-nho-bong-lai-farm/expires/2027-03-13"), ("entry", "68-nho-bong-lai-farm/expires/2027-03-13")]
+    assert log.read_text().splitlines() == ["event 68-nho-bong-lai-farm/expires/2027-03-13",
+                                            "entry 68-nho-bong-lai-farm/expires/2027-03-13"]
     changed = {name for name in after if before.get(name) != after[name] and name.startswith("giam-sat/")
                and not name.endswith(".html")}
     assert changed == {"giam-sat/canh-bao.atom", "giam-sat/lich-het-han.ics",

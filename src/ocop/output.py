@@ -221,10 +221,11 @@ class Output:
         return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
 
     def run(self, jobs: list, stage: str = "", workers: int | None = None,
-            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None, few: int = 0) -> bool:
+            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None, few: int = 0,
+            heavy: int = 0) -> bool:
         """Make and write every job that needs it, on *workers* processes (default: every core) once there are
         *parallel_from* of them (fewer for heavy jobs). A job is a Job, or anything Planned when *make* gives
-        its bytes.
+        its bytes. The first *heavy* jobs (workbooks) are given to the workers one by one, before the others.
 
         With *few*, only when at most that many need making (an edit): a forked process makes them while this
         one goes on (``wait``, and ``finish``, wait for it); when more do, nothing is done and False returned."""
@@ -236,13 +237,15 @@ class Output:
             self._root_fd = os.open(self.root, os.O_RDONLY)
         except OSError:  # no output folder yet: nothing to skip
             self._root_fd, previous = -1, {}
+        single = 0  # heavy jobs to make
         try:
-            for job in jobs:  # a hundred thousand jobs at national scale: text paths, no pathlib
+            for n, job in enumerate(jobs):  # a hundred thousand jobs at national scale: text paths, no pathlib
                 output, key = job.output, job.key
                 if key is not None and previous.get(output) == key and there(output):
                     skipped += 1
                 else:
                     todo.append(job)
+                    single += n < heavy
         finally:
             if self._root_fd >= 0:
                 os.close(self._root_fd)
@@ -261,8 +264,9 @@ class Output:
             _JOBS, _MAKE = [], None
             return True
         if workers > 1 and len(todo) >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
-            size = -(-len(todo) // (workers * 8))
-            chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+            size = -(-(len(todo) - single) // (workers * 16)) or 1
+            chunks = [range(i, i + 1) for i in range(single)]
+            chunks += [range(i, min(i + size, len(todo))) for i in range(single, len(todo), size)]
             thawed = gc.get_freeze_count() == 0
             release_memory()
             gc.freeze()  # workers' collections then never write to (and so copy) the pages of what they inherit

@@ -90,6 +90,9 @@ class OcopGenerator(Generator):
             context["SITEURL"] = path_to_url(get_relative_path(page.output))
         return self.get_template(page.template.removesuffix(".html")).render(context).encode("utf-8")
 
+    def _make(self, job: Job | site.Page, relative: bool) -> bytes:
+        return self.render(job, relative) if isinstance(job, site.Page) else job.make()
+
     @paused_gc()  # planning makes some 200,000 acyclic objects: no collection walks them (workers collect)
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
@@ -109,22 +112,22 @@ class OcopGenerator(Generator):
         def make_tables() -> dict:
             return write_files(output.root / "data", *opened.tables())
         tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
-        # After an edit, its unit's workbook is made by a forked process meanwhile (more are made below).
+        # After an edit, its unit's workbook is made by a forked process meanwhile; more go with the pages below.
         workbooks_made = output.run(opened.workbooks, "XLSX", few=FEW_WORKBOOKS)
-        with stage("Trang HTML"):
+        # The feeds share the notices they are made of: all made by one forked process meanwhile.
+        feeds = list(site.files(self.register, self.today, self.site_url, self.cache))
+        output.run(feeds, "Tin, lịch", few=len(feeds))
+        with stage("Trang HTML, API, XLSX"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
-            output.run(pages, "Trang", make=partial(self.render, relative=relative))
             urls = [p.url for p in pages if p.output != "404.html"]
+            heavy = [] if workbooks_made else opened.workbooks
+            # One pool of workers for every file (each forked process copies the pages of memory it touches).
+            output.run([*heavy, *pages, *opened.jobs], "Tệp", make=partial(self._make, relative=relative),
+                       heavy=len(heavy))
             del pages  # their contexts hold much; the exports after them need the room
-        with stage("Tin Atom, lịch"):
-            output.run(list(site.files(self.register, self.today, self.site_url, self.cache)), "Tin, lịch")
-        with stage("API"):
-            output.run(opened.jobs, "API, chuyển hướng")
-        with stage("Dữ liệu mở (CSV, XLSX, JSON)"):
-            if not workbooks_made:
-                output.run(opened.workbooks, "XLSX", parallel_from=2)
+        with stage("Dữ liệu mở (CSV, JSON)"):
             output.wait("XLSX")  # SHA256SUMS reads the workbooks
 
             def data() -> dict:
