@@ -479,3 +479,27 @@ def test_product_summaries_are_the_bytes_of_json_dumps():
         plain = json.loads(export.json_bytes(document))
         assert export.json_bytes(document) == (json.dumps(plain, ensure_ascii=False, indent=1) + "\n").encode()
     assert json.loads(export.json_bytes({"products": api.summaries(products, day, "\n ")}))["products"] == expected
+
+
+def test_workbooks_are_dated_in_their_headers_as_a_zip_written_again_would_be():
+    """normalised_zip rewrites the zip headers of a workbook in place: the bytes of the same archive written
+    again entry by entry with the date, Unix as maker and rw-r--r-- (what it did before, compressing twice)."""
+    import io
+    import xlsxwriter
+    from ocop import export
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("products").write_row(0, 0, ["id", "tên"] * 50)
+    book.close()
+    when = dt.datetime(2026, 3, 13, 10, 30, 7, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    again = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(again, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 3, 13, 3, 30, 7))
+            entry.compress_type, entry.external_attr, entry.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
+            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+    assert export.normalised_zip(buffer.getvalue(), when) == again.getvalue()
+    with zipfile.ZipFile(io.BytesIO(export.normalised_zip(buffer.getvalue(), when))) as archive:
+        assert archive.testzip() is None
+        assert {i.date_time for i in archive.infolist()} == {(2026, 3, 13, 3, 30, 6)}  # DOS time: even seconds

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import math
+import struct
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -459,17 +460,27 @@ def _xlsx_cell(column: Column, value: Any) -> Any:
 
 
 def normalised_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip archive with every entry dated *when* and fixed attributes (reproducible bytes)."""
+    """The same zip archive with every entry dated *when*, made on Unix, readable by all (reproducible bytes).
+
+    Its headers are rewritten in place: the compressed data is left as it is, not compressed a second time."""
     stamp = max(when.astimezone(dt.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
+    dos_time = (stamp[3] << 11) | (stamp[4] << 5) | (stamp[5] // 2)
+    dos_date = ((stamp[0] - 1980) << 9) | (stamp[1] << 5) | stamp[2]
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries, at = len(archive.infolist()), archive.start_dir
+        for info in archive.infolist():  # local headers: time, date
+            struct.pack_into("<HH", out, info.header_offset + 10, dos_time, dos_date)
+    for _ in range(entries):  # central directory: made by (Unix), time, date, attributes
+        if out[at:at + 4] != b"PK\x01\x02":
+            raise ValueError("zip central directory not where the archive says")
+        made = struct.unpack_from("<H", out, at + 4)[0]
+        struct.pack_into("<H", out, at + 4, (3 << 8) | (made & 0xFF))
+        struct.pack_into("<HH", out, at + 12, dos_time, dos_date)
+        struct.pack_into("<I", out, at + 38, 0o644 << 16)
+        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 def xlsx_path(province: Province) -> str:
