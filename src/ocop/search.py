@@ -214,8 +214,7 @@ def _field_terms(texts: tuple[str, ...]) -> _FieldTerms:
         else:
             spelled[folded] = [word]
     length = len(pairs)
-    return _FieldTerms(pairs, tuple(_shared((f, _shared((len(words), length, tuple(words)))))
-                                    for f, words in spelled.items()))
+    return _FieldTerms(pairs, tuple((f, _shared((len(words), length, tuple(words)))) for f, words in spelled.items()))
 
 
 _SHAPES: dict[tuple, tuple] = {}  # while indexing, one copy of each (term, shape) and shape: most recur in many fields
@@ -312,7 +311,7 @@ def index_state(entries: list[Entry], facets: list[Facet] = (), state: SearchSta
     it encoded again. Documents are in Vietnamese name order (entries without one, by key)."""
     entries = sorted(entries, key=lambda e: e.order or e.key)
     keys = search_state.doc_keys(entries)
-    state = state or SearchState(FIELDS, MAX_SPELLINGS)
+    state = (state or SearchState(FIELDS, MAX_SPELLINGS)).suits(list(facets))
     new = {key: entry for key, entry in zip(keys, entries) if key not in state.docs}
     return state, _update(state, keys, new, list(facets))
 
@@ -367,8 +366,8 @@ def register_index_files(products: Iterable[Product], provinces: Provinces, toda
     last build's index is brought up to date (only products whose digest or status changed are made into
     entries; see search_state) and kept there again; *later*: by a process nothing waits for."""
     stamp = hashlib.sha1(f"{list(provinces)!r}|{today}".encode()).hexdigest()
-    state = SearchState.load(cache, stamp, FIELDS, MAX_SPELLINGS)
     facets = product_facets(provinces)
+    state = SearchState.load(cache, stamp, FIELDS, MAX_SPELLINGS).suits(facets)
     keys, new = [], {}
     for product in sorted(products, key=lambda p: p.order):  # the index order (the register's already)
         key = f"{product.digest}|{product.status_on(today)}"

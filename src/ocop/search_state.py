@@ -22,13 +22,16 @@ Kept in ``.cache/ocop/search-<code>.pickle`` (checked like every cache file); de
 
 from __future__ import annotations
 
+import ast
 import gzip
 import hashlib
 import json
 import math
 import os
 from bisect import bisect_left
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
@@ -84,10 +87,10 @@ class SearchState:
     def __init__(self, fields: dict[str, float], spellings_kept: int):
         self.fields, self.boosts, self.spellings_kept = list(fields), list(fields.values()), spellings_kept
         self.keys: list[str] = []  # documents by position
-        # document -> (its texts per field, its row of the result store, its facet values) as JSON, and one
-        # character per facet (see facet_columns): what the files need of it, in few objects (quick to read back)
-        self.docs: dict[str, tuple[str, str, str, str]] = {}
-        self.facets: str = ""  # the facets the characters are of
+        # document -> its texts per field (a Python literal), its row of the result store (JSON), one character per
+        # facet (see _facet_chars): what the files need of it, in few objects (quick to read back)
+        self.docs: dict[str, tuple[str, str, str]] = {}
+        self.facets: str = dumps([])  # the facets the characters are of (see suits)
         self.columns: list[dict[str, list]] = [{} for _ in self.fields]  # term -> [positions, shapes]
         self.lengths = [0] * len(self.fields)
         self.frequency: dict[str, int] = {}  # term -> fields of documents having it (lunr's idf counts those)
@@ -140,27 +143,32 @@ class SearchState:
 
     # --- bringing it up to date -------------------------------------------------------------------------
 
+    def suits(self, facets: list["Facet"]) -> "SearchState":
+        """This state, or an empty one when it was made for other *facets* (its documents' characters are theirs)."""
+        signature = dumps([[f.param, [key for key, _ in f.values]] for f in facets])
+        if signature == self.facets:
+            return self
+        state = SearchState(dict(zip(self.fields, self.boosts)), self.spellings_kept)
+        state.facets = signature
+        return state
+
     def update(self, keys: list[str], new: dict[str, "Entry"], facets: list["Facet"],
                field_terms: Callable[[tuple[str, ...]], "_FieldTerms"]) -> set[str]:
-        """Bring the state to the documents *keys* (in index order), the entries of those it does not hold in *new*;
-        *field_terms* gives the terms of a field's texts. Returns the terms encoded again (``files`` makes again
-        the shards holding them)."""
-        names = self.fields
-        signature = dumps([[f.param, [key for key, _ in f.values]] for f in facets])
+        """Bring the state (one that ``suits`` the *facets*) to the documents *keys* (in index order), the entries
+        of those it does not hold in *new*; *field_terms* gives the terms of a field's texts. Returns the terms
+        encoded again (``files`` makes again the shards holding them)."""
         numbers = [(f.param, {key: i for i, (key, _) in enumerate(f.values)}) for f in facets]
-        if signature != self.facets:  # other facets: every document's characters again
-            self.facets = signature
-            for key, (texts, row, values, _) in self.docs.items():
-                self.docs[key] = (texts, row, values, _facet_chars(json.loads(values), numbers))
         if keys == self.keys:
             return set()
+        if not self.keys:
+            return self._build(keys, new, numbers, field_terms)
         was = {key: i for i, key in enumerate(self.keys)}
         now = set(keys)
         dirty: set[str] = set()  # terms to encode again
         folded: set[str] = set()  # words whose spellings may have changed
         for i, key in enumerate(self.keys):
             if key not in now:
-                texts = json.loads(self.docs.pop(key)[0])
+                texts = ast.literal_eval(self.docs.pop(key)[0])
                 self._take_out(i, [field_terms(tuple(t)) for t in texts], dirty, folded)
         moves = [-1] * len(self.keys)
         moved = False
@@ -173,14 +181,46 @@ class SearchState:
             self._renumber(moves, dirty)
         for j, key in enumerate(keys):
             if key not in was:
-                entry = new[key]
-                texts = [entry.texts.get(name, ()) for name in names]
-                self.docs[key] = (dumps(texts), dumps({"u": entry.url, **entry.show}), dumps(entry.facets),
-                                  _facet_chars(entry.facets, numbers))
-                self._put_in(j, [field_terms(tuple(t)) for t in texts], dirty, folded)
+                self._put_in(j, [field_terms(tuple(t)) for t in self._keep(key, new[key], numbers)], dirty, folded)
         self.keys = keys
         self._spell(folded, dirty)
         self._reweigh(dirty)
+        self._encode(dirty)
+        return dirty
+
+    def _keep(self, key: str, entry: "Entry", numbers: list) -> list:
+        """Keep what the files need of a new document (see *docs*); its texts per field."""
+        texts = [entry.texts.get(name, ()) for name in self.fields]
+        self.docs[key] = (repr(texts), dumps({"u": entry.url, **entry.show}), _facet_chars(entry.facets, numbers))
+        return texts
+
+    def _build(self, keys: list[str], new: dict[str, "Entry"], numbers: list,
+               field_terms: Callable[[tuple[str, ...]], "_FieldTerms"]) -> set[str]:
+        """The state of *keys* made from nothing: postings appended in document order, everything encoded."""
+        columns, lengths, pairs = self.columns, self.lengths, []
+        for ref, key in enumerate(keys):
+            for number, texts in enumerate(self._keep(key, new[key], numbers)):
+                terms_ = field_terms(tuple(texts))
+                column = columns[number]
+                lengths[number] += len(terms_.pairs)
+                pairs.append(terms_.pairs)
+                for term, shape in terms_.shapes:
+                    entry = column.get(term)
+                    if entry is None:
+                        column[term] = [[ref], [shape]]
+                    else:
+                        entry[0].append(ref)
+                        entry[1].append(shape)
+        frequency = self.frequency
+        for column in columns:
+            for term, (refs, _) in column.items():
+                frequency[term] = frequency.get(term, 0) + len(refs)
+        self.counts = dict(Counter(chain.from_iterable(pairs)))
+        self.keys = keys
+        dirty = set(frequency)
+        self._spell({word for word, _ in self.counts}, set())
+        count = len(keys)
+        self.basis = (count, tuple(total / count if count else 0 for total in lengths))
         self._encode(dirty)
         return dirty
 
@@ -323,6 +363,7 @@ class SearchState:
     def _encode(self, dirty: set) -> None:
         """Encode the *dirty* terms' postings again (a term no document has any more goes)."""
         weight = self._weigher(self.basis)
+        came = []
         for term in dirty:
             if self.frequency.get(term, 0) <= 0:
                 self.frequency.pop(term, None)
@@ -331,11 +372,17 @@ class SearchState:
                     del self.terms[at], self.order[at]
                 continue
             if term not in self.encoded:
+                came.append(term)
+            self.encoded[term] = dumps(self.rows(term, weight))
+        if len(came) > 64:  # many new terms (an index from nothing): sorted once
+            self.order, self.terms = map(list, zip(*sorted((utf16(t), t) for t in self.encoded))) if self.encoded \
+                else ([], [])
+        else:
+            for term in came:
                 key = utf16(term)
                 at = bisect_left(self.order, key)
                 self.terms.insert(at, term)
                 self.order.insert(at, key)
-            self.encoded[term] = dumps(self.rows(term, weight))
 
     # --- the files ---------------------------------------------------------------------------------------
 
@@ -381,7 +428,7 @@ class SearchState:
             store_names.append(made.name)
             total, total_gz = total + len(made.data), total_gz + made.gzip_size
         self.shards, self.store = shards, store
-        chars = [self.docs[key][3] for key in self.keys]
+        chars = [self.docs[key][2] for key in self.keys]
         manifest = {
             "lunr": lunr_version, "count": len(self.keys), "fields": self.fields,
             "shards": shard_rows, "chunk": chunk, "store": store_names,
