@@ -33,8 +33,9 @@ def check_record(loaded: Loaded, data: dict, provinces: Provinces | None, add, f
 
     *provinces* is None when the province files themselves are broken: province checks are skipped then.
     """
-    if "id" in data and loaded.path.stem != data["id"]:
-        add("id", f"tên tệp phải là «{data['id']}.yaml» (trùng với id), đang là «{loaded.path.name}»")
+    name = os.path.basename(loaded.path)
+    if "id" in data and os.path.splitext(name)[0] != data["id"]:
+        add("id", f"tên tệp phải là «{data['id']}.yaml» (trùng với id), đang là «{name}»")
     if provinces is not None:
         _check_provinces(data, provinces, add, folder)
     _check_score("score", data.get("stars"), data.get("score", {}), add)

@@ -88,7 +88,7 @@ def _syntax_message(problem: str) -> str:
 class Loaded:
     """A loaded document: the data, and the line of each field path ('a.b.0')."""
 
-    path: Path
+    path: Path | str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # field paths the loader already reported
@@ -116,7 +116,8 @@ def load_file(path: Path, schema: dict, report: Report, display: str | None = No
     return load_bytes(path.read_bytes(), path, schema, report, display)
 
 
-def load_bytes(raw: bytes, path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
+def load_bytes(raw: bytes, path: Path | str, schema: dict, report: Report, display: str | None = None
+               ) -> Loaded | None:
     """Load the bytes of a YAML file (as read from *path*) typed by *schema*."""
     shown = display or str(path)
     if len(raw) > MAX_BYTES:
@@ -197,7 +198,8 @@ def field_at(text: str, line: int) -> str:
     return ".".join(path)
 
 
-def load_text(text: str, path: Path, schema: dict, report: Report, display: str | None = None) -> Loaded | None:
+def load_text(text: str, path: Path | str, schema: dict, report: Report, display: str | None = None
+              ) -> Loaded | None:
     """Load YAML *text* (as if read from *path*) typed by *schema*."""
     shown = display or str(path)
     try:

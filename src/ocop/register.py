@@ -153,7 +153,7 @@ def _file_names(paths: list[Path]) -> list[str]:
 def load_entry(raw: bytes, path: Path | str) -> Entry:
     """Load and schema-check one product file's bytes; problems are kept without the path (see cache.Entry)."""
     local = Report()
-    loaded = load_bytes(raw, Path(path), schema.load_schema("product"), local, "")
+    loaded = load_bytes(raw, path, schema.load_schema("product"), local, "")
     if loaded is not None and not isinstance(loaded.data, dict):
         local.add("", 1, "", "tệp phải là một hồ sơ (các dòng «trường: giá trị»)")
         loaded = None
@@ -174,7 +174,8 @@ _KNOWN: RecordCache | None = None  # the cache, inherited by forked workers so t
 
 def _parse(path: str) -> tuple[str, bytes | None]:
     """Digest of a file's bytes and its packed entry (None when the cache already holds those bytes)."""
-    raw = Path(path).read_bytes()
+    with open(path, "rb") as handle:
+        raw = handle.read()
     key = RecordCache.key(raw)
     if _KNOWN is not None and _KNOWN.has(key):
         return key, None
@@ -313,7 +314,7 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
                 report.add(shown, line, field, message)
             if entry.data is None:
                 continue
-            loaded = Loaded(Path(path), entry.data, entry.lines, entry.broken)
+            loaded = Loaded(path, entry.data, entry.lines, entry.broken)
 
             def add(field, message, loaded=loaded, shown=shown):
                 report.add(shown, loaded.line_of(field), field, message)
