@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import opendata, search, site
+from . import badges, opendata, search, site
 from .cache import code_digest
 from .output import Background, Job, Output, locked, write_files
 from .progress import Progress
@@ -68,6 +68,8 @@ class OcopGenerator(Generator):
             (self.cache / "jinja").mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache / "jinja"))
         self.env.globals.update({
+            "stars": badges.stars, "status_badge": partial(badges.status_badge, today=self.today),
+            "valid_until": badges.valid_until, "bad_status_notes": badges.bad_status_notes,
             "GROUPS": GROUPS, "STATUSES": STATUSES, "TODAY": self.today,
             "provinces": register.provinces, "FIELD_TITLES": field_titles(), "PUBLIC_SITEURL": self.site_url,
         })
