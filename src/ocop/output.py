@@ -109,18 +109,34 @@ def _held(path: str, chunks: list[bytes], size: int) -> tuple[int, int]:
             return (1, size) if size == len(chunks[0]) and handle.read() == chunks[0] else (0, 0)
     if not size:  # nothing to map: held are the empty chunks it begins with
         return next((count for count, chunk in enumerate(chunks) if len(chunk)), len(chunks)), 0
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        held = memoryview(mapped)
-        try:
-            offset = 0
-            for count, chunk in enumerate(chunks):
-                end = offset + len(chunk)
-                if end > size or held[offset:end] != chunk:
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as held:
+        offset = 0  # slices of the map are bytes: compared by memcmp (a memoryview compares byte by byte)
+        for first, last, joined in _groups(chunks):  # a megabyte at a time, then chunk by chunk where it differs
+            end = offset + len(joined)
+            if end <= size and held[offset:end] == joined:
+                offset = end
+                continue
+            for count in range(first, last):
+                end = offset + len(chunks[count])
+                if end > size or held[offset:end] != bytes(chunks[count]):
                     return count, offset
                 offset = end
-            return len(chunks), offset
-        finally:
-            held.release()
+        return len(chunks), offset
+
+
+GROUP = 1 << 20  # bytes of chunks joined to be compared or hashed at once (tens of thousands of small pieces)
+
+
+def _groups(chunks: list[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """The *chunks* in runs of about GROUP bytes: (first, last + 1, the run joined)."""
+    first, size = 0, 0
+    for count, chunk in enumerate(chunks):
+        size += len(chunk)
+        if size >= GROUP:
+            yield first, count + 1, b"".join(chunks[first:count + 1])
+            first, size = count + 1, 0
+    if first < len(chunks):
+        yield first, len(chunks), b"".join(chunks[first:])
 
 
 def release_memory() -> None:
@@ -153,8 +169,8 @@ def write_files(folder: Path, files: dict[str, bytes | list[bytes]], digests: di
 def sha256_of(chunks: list[bytes]) -> str:
     """SHA-256 (hex) of the file made of *chunks*."""
     digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
+    for _, _, joined in _groups(chunks):
+        digest.update(joined)
     return digest.hexdigest()
 
 
