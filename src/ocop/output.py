@@ -184,6 +184,11 @@ def _run(indices: range) -> list[tuple[int, bool]]:
     return [(i, write_if_changed(f"{_ROOT}/{_JOBS[i].output}", make(_JOBS[i]))) for i in indices]
 
 
+def make_jobs(root: Path, jobs: list[Job]) -> list[tuple[int, bool]]:
+    """Make and write planned *jobs* here (in a forked process, say): what Output.count takes."""
+    return [(i, write_if_changed(f"{os.fspath(root)}/{job.output}", job.make())) for i, job in enumerate(jobs)]
+
+
 @dataclass
 class Output:
     """One build's writing into *root*; *build_key* digests what every file depends on (code, theme, settings)."""
@@ -194,7 +199,6 @@ class Output:
     previous: dict[str, str | None] = field(default_factory=dict)
     done: dict[str, str | None] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
-    pending: list = field(default_factory=list)  # (stage, Background) making a few jobs (see run)
 
     def __post_init__(self) -> None:
         try:
@@ -236,53 +240,49 @@ class Output:
         """True if *root* is missing, empty, or was written by a build of ours."""
         return not root.is_dir() or not any(root.iterdir()) or (root / STATE).exists() or (root / "sitemap.xml").exists()
 
-    def run(self, jobs: list, stage: str = "", workers: int | None = None,
-            parallel_from: int = PARALLEL_FROM, make: Callable[[Any], bytes] | None = None, few: int = 0,
-            heavy: int = 0) -> bool:
-        """Make and write every job that needs it, on *workers* processes (default: every core) once there are
-        *parallel_from* of them (fewer for heavy jobs). A job is a Job, or anything Planned when *make* gives
-        its bytes. The first *heavy* jobs (workbooks) are given to the workers one by one, before the others.
-
-        With *few*, only when at most that many need making (an edit): a forked process makes them while this
-        one goes on (``wait``, and ``finish``, wait for it); when more do, nothing is done and False returned."""
+    def plan(self, jobs: list) -> list:
+        """The *jobs* that need making: those whose key or file changed; the others are counted as skipped. Every
+        job becomes one of this build's files (see finish)."""
         todo = []
         previous, done, there = self.previous, self.done, self._there
         skipped = 0
-        self._listed = {}  # folders are listed afresh by each run: earlier runs of this build wrote files
+        self._listed = {}  # folders are listed afresh by each plan: earlier runs of this build wrote files
         try:
             self._root_fd = os.open(self.root, os.O_RDONLY)
         except OSError:  # no output folder yet: nothing to skip
             self._root_fd, previous = -1, {}
-        single = 0  # heavy jobs to make
         try:
-            for n, job in enumerate(jobs):  # a hundred thousand jobs at national scale: text paths, no pathlib
+            for job in jobs:  # a hundred thousand jobs at national scale: text paths, no pathlib
                 output, key = job.output, job.key
                 if key is not None and previous.get(output) == key and there(output):
                     skipped += 1
                 else:
                     todo.append(job)
-                    single += n < heavy
+                done[output] = key
         finally:
             if self._root_fd >= 0:
                 os.close(self._root_fd)
             self._root_fd = -1
-        workers = workers or os.cpu_count() or 1
-        if few and (len(todo) > few or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()):
-            return False
         self.stats.skipped += skipped
-        for job in jobs:
-            done[job.output] = job.key
+        return todo
+
+    def run(self, jobs: list, stage: str = "", workers: int | None = None, parallel_from: int = PARALLEL_FROM,
+            make: Callable[[Any], bytes] | None = None) -> None:
+        """Make and write every job that needs it (see plan and make)."""
+        self.make(self.plan(jobs), stage, workers, parallel_from, make)
+
+    def make(self, todo: list, stage: str = "", workers: int | None = None, parallel_from: int = PARALLEL_FROM,
+             make: Callable[[Any], bytes] | None = None, heavy: int = 0) -> None:
+        """Make and write the jobs *todo* (planned), on *workers* processes (default: every core) once there are
+        *parallel_from* of them (fewer for heavy jobs). A job is a Job, or anything Planned when *make* gives its
+        bytes. The first *heavy* jobs (workbooks) are given to the workers one by one, before the others."""
+        workers = workers or os.cpu_count() or 1
         global _JOBS, _ROOT, _MAKE
         _JOBS, _ROOT, _MAKE = todo, os.fspath(self.root), make
-        if few:
-            if todo:
-                self.pending.append((stage, Background(partial(_run, range(len(todo))), trim=False)))
-            _JOBS, _MAKE = [], None
-            return True
         if workers > 1 and len(todo) >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
-            size = -(-(len(todo) - single) // (workers * 16)) or 1
-            chunks = [range(i, i + 1) for i in range(single)]
-            chunks += [range(i, min(i + size, len(todo))) for i in range(single, len(todo), size)]
+            size = -(-(len(todo) - heavy) // (workers * 16)) or 1
+            chunks = [range(i, i + 1) for i in range(heavy)]
+            chunks += [range(i, min(i + size, len(todo))) for i in range(heavy, len(todo), size)]
             thawed = gc.get_freeze_count() == 0
             release_memory()
             gc.freeze()  # workers' collections then never write to (and so copy) the pages of what they inherit
@@ -290,7 +290,7 @@ class Output:
                 with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
                     finished = 0
                     for result in pool.imap_unordered(_run, chunks):
-                        self._count(result)
+                        self.count(result)
                         finished += len(result)
                         self._tell(stage, finished, len(todo))
             finally:
@@ -298,16 +298,9 @@ class Output:
                     gc.unfreeze()
         else:
             for start in range(0, len(todo), 200):
-                self._count(_run(range(start, min(start + 200, len(todo)))))
+                self.count(_run(range(start, min(start + 200, len(todo)))))
                 self._tell(stage, min(start + 200, len(todo)), len(todo))
         _JOBS, _MAKE = [], None
-        return True
-
-    def wait(self, stage: str | None = None) -> None:
-        """Wait for the jobs made by forked processes (see run's *few*): those run for *stage*, or all."""
-        for item in [item for item in self.pending if stage is None or item[0] == stage]:
-            self.pending.remove(item)
-            self._count(item[1].result())
 
     def run_bundle(self, folder: str, key: str, make: Callable[[], dict[str, bytes | list[bytes] | Written]],
                    besides: frozenset[str] = frozenset()) -> None:
@@ -322,7 +315,7 @@ class Output:
         for name, data in make().items():
             self.done[f"{folder}/{name}"] = key
             wrote = data.wrote if isinstance(data, Written) else write_if_changed(self.root / folder / name, data)
-            self._count([(0, wrote)])
+            self.count([(0, wrote)])
 
     def _bundle(self, folder: str, besides: frozenset[str] = frozenset()) -> dict[str, str | None]:
         if self._bundles is None:  # the last build's files by their top folder, sorted out once
@@ -338,7 +331,8 @@ class Output:
         before = self._bundle(folder, besides)
         return bool(before) and all(k == key and (self.root / name).exists() for name, k in before.items())
 
-    def _count(self, result: list[tuple[int, bool]]) -> None:
+    def count(self, result: list[tuple[int, bool]]) -> None:
+        """Count files made (and whether written) by make, or by make_jobs in another process."""
         self.stats.made += len(result)
         self.stats.written += sum(1 for _, wrote in result if wrote)
 
@@ -348,7 +342,6 @@ class Output:
 
     def finish(self) -> Stats:
         """Remove what the previous build wrote and this one did not; remember this build's files."""
-        self.wait()
         for stale in sorted(self.previous_files - self.done.keys()):
             path = self.root / stale
             if path.is_file():

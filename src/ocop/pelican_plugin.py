@@ -20,7 +20,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import badges, opendata, search, site
 from .cache import code_digest
-from .output import Background, Job, Output, locked, write_files
+from .output import Background, Job, Output, locked, make_jobs, write_files
 from .progress import Progress
 from .history import read_history
 from .lifecycle import STATUSES
@@ -31,9 +31,7 @@ from .release import default_as_of
 from .schema import field_titles
 
 log = logging.getLogger(__name__)
-# After an edit this many workbooks at most are made by a forked process while the build goes on (pages, feeds
-# and API files are not: each forked process costs the build the pages of memory it copies, more than they take).
-FEW_WORKBOOKS = 4
+FEW_WORKBOOKS = 4  # at most this many workbooks to make (an edit): made with the data tables, not in the pool
 
 
 class RegisterInvalid(Exception):
@@ -107,36 +105,39 @@ class OcopGenerator(Generator):
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
                               self.cache, later=True)
         index = None if output.bundle_fresh("search", search_key) else Background(make_search)
-        # The data tables (CSV, JSON, JSON Lines of every product) too: written by a forked process meanwhile.
+        # The data tables (CSV, JSON, JSON Lines of every product), the feeds (they share their notices) and, after
+        # an edit, its unit's workbook: written by one forked process meanwhile (each forked process costs the
+        # build the memory it copies).
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)
         workbooks = frozenset(job.output for job in opened.workbooks)
+        fresh = output.bundle_fresh("data", opened.key, workbooks)
+        books = output.plan(opened.workbooks)
+        aside = output.plan(list(site.files(self.register, self.today, self.site_url, self.cache)))
+        if len(books) <= FEW_WORKBOOKS:
+            aside, books = books + aside, []
 
-        def make_tables() -> dict:
-            return write_files(output.root / "data", *opened.tables())
-        tables = None if output.bundle_fresh("data", opened.key, workbooks) else Background(make_tables)
-        # After an edit, its unit's workbook is made by a forked process meanwhile; more go with the pages below.
-        workbooks_made = output.run(opened.workbooks, "XLSX", few=FEW_WORKBOOKS)
-        # The feeds share the notices they are made of: all made by one forked process meanwhile.
-        feeds = list(site.files(self.register, self.today, self.site_url, self.cache))
-        output.run(feeds, "Tin, lịch", few=len(feeds))
+        def make_data() -> tuple[list, dict | None]:
+            made = make_jobs(output.root, aside)  # the workbooks first: SHA256SUMS reads them
+            return made, None if fresh else write_files(output.root / "data", *opened.tables())
+        data = Background(make_data) if aside or not fresh else None
         with stage("Trang HTML, API, XLSX"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
             urls = [p.url for p in pages if p.output != "404.html"]
-            heavy = [] if workbooks_made else opened.workbooks
             # One pool of workers for every file (each forked process copies the pages of memory it touches).
-            output.run([*heavy, *pages, *opened.jobs], "Tệp", make=partial(self._make, relative=relative),
-                       heavy=len(heavy))
+            output.make([*books, *output.plan(pages), *output.plan(opened.jobs)], "Tệp",
+                        make=partial(self._make, relative=relative), heavy=len(books))
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Dữ liệu mở (CSV, JSON)"):
-            output.wait("XLSX")  # SHA256SUMS reads the workbooks
+            made, written = data.result() if data else ([], None)
+            output.count(made)
 
-            def data() -> dict:
-                written = tables.result() if tables else make_tables()
-                sums = opened.checksums(output.root, {name: file.sha256 for name, file in written.items()})
-                return {**written, "SHA256SUMS": sums}
-            output.run_bundle("data", opened.key, data, workbooks)
+            def tables() -> dict:
+                files = written if written is not None else write_files(output.root / "data", *opened.tables())
+                sums = opened.checksums(output.root, {name: file.sha256 for name, file in files.items()})
+                return {**files, "SHA256SUMS": sums}
+            output.run_bundle("data", opened.key, tables, workbooks)
         with stage("Chỉ mục tìm kiếm"):
             output.run_bundle("search", search_key, index.result if index else make_search)
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
