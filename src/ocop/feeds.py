@@ -10,14 +10,16 @@ import datetime as dt
 import hashlib
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Alarm, Calendar, Event, __version__ as _ICALENDAR
 
 from . import feed
 from .cache import PieceStore
 from .lifecycle import STATUSES
 from .model import Product
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 HORIZON_DAYS = 180
 WARNING_DAYS = 30  # the issuer must notify the producer at least 30 days before expiry
@@ -60,9 +62,16 @@ def notices(products: list[Product], today: dt.date) -> list[Notice]:
     return sorted(items, key=lambda n: (n.day, n.uid), reverse=True)
 
 
-def vevent(item: Notice, site_url: str) -> Event:
+def _icalendar():
+    """The icalendar package, imported when a feed is made (not by every build: 30 ms)."""
+    import icalendar
+
+    return icalendar
+
+
+def vevent(item: Notice, site_url: str) -> "Event":
     """The notice's all-day event, an expiry with an alarm 30 days before."""
-    event = Event()
+    event = _icalendar().Event()
     event.add("uid", f"{item.uid}@ocop-register")
     event.add("dtstamp", dt.datetime.combine(item.day, dt.time(), tzinfo=dt.timezone.utc))
     event.add("dtstart", item.day)
@@ -71,7 +80,7 @@ def vevent(item: Notice, site_url: str) -> Event:
     event.add("description", item.text)
     event.add("url", f"{site_url}/{item.product.url}")
     if "/expires/" in item.uid:
-        alarm = Alarm()
+        alarm = _icalendar().Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"Còn {WARNING_DAYS} ngày: {item.title}")
         alarm.add("trigger", dt.timedelta(days=-WARNING_DAYS))
@@ -94,7 +103,7 @@ def serialised(items: list[Notice], site_url: str, store: PieceStore | None = No
     """The VEVENT and Atom entry of each notice, taken from *store* when it holds them for the same inputs, else
     made and put there; the store is saved."""
     store = store or PieceStore(None, "")
-    context = f"|{site_url}|{_ICALENDAR}".encode()
+    context = f"|{site_url}|{_icalendar().__version__}".encode()
     pieces = {}
     for item in items:
         key = hashlib.sha1(f"{item.uid}|{item.day}|{item.title}|{item.text}|{item.product.url}".encode()
@@ -123,7 +132,7 @@ def icalendar(title: str, site_url: str, items: list[Notice], pieces: Pieces | N
     """An iCalendar file of *items* by day: what ``Calendar.to_ical()`` gives with each notice's event added,
     the events taken from *pieces* (all of *items*') when given."""
     pieces = pieces or serialised(items, site_url)
-    cal = Calendar()
+    cal = _icalendar().Calendar()
     cal.add("prodid", "-//Sổ đăng ký OCOP mở//vi")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)

@@ -11,8 +11,6 @@ from importlib import resources
 from typing import Any, Iterator
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
 
 from . import taxcode
 
@@ -55,7 +53,10 @@ def _fast(name: str):
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str) -> Draft202012Validator:
+def _validator(name: str):
+    """jsonschema's validator, imported only for an invalid record (a tenth of a second to import)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     checker = FormatChecker(["date"])
     checker.checks("vn-tax-code")(lambda value: not isinstance(value, str) or taxcode.problem(value) is None)
     return Draft202012Validator(load_schema(name), format_checker=checker)
@@ -86,7 +87,8 @@ def _dotted(parts) -> str:
     return ".".join(str(p) for p in parts)
 
 
-def _explain(error: ValidationError) -> Iterator[tuple[str, str]]:
+def _explain(error) -> Iterator[tuple[str, str]]:
+    """Vietnamese messages of a jsonschema ValidationError."""
     where = _dotted(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     custom = schema.get("x-message")

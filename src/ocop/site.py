@@ -30,7 +30,12 @@ from .search import product_facets
 from .vntext import sort_key
 
 STAR_LEVELS = (5, 4, 3)
-_MARKDOWN = markdown.Markdown(output_format="html")  # one parser, reset per text: building it costs more than using it
+
+@cache
+def _markdown() -> markdown.Markdown:
+    """One parser, reset per text: building it costs more than using it (made when a text needs it)."""
+    return markdown.Markdown(output_format="html")
+
 
 
 class Page(NamedTuple):
@@ -81,7 +86,7 @@ def render_markdown(text: str | None) -> str:
         return ""
     if _PLAIN.fullmatch(text):
         return f"<p>{text}</p>"
-    return nh3.clean(_MARKDOWN.reset().convert(text))
+    return nh3.clean(_markdown().reset().convert(text))
 
 
 def counts(products: list[Product], today: dt.date) -> dict[str, Any]:
