@@ -10,7 +10,6 @@ year + 4 (a batch of year Y is decided in Y or early Y+1); before that its valid
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 VALIDITY_MONTHS = 36
@@ -45,9 +44,9 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One recognition decision (first, re-evaluation, upgrade or downgrade)."""
+class Decision(NamedTuple):
+    """One recognition decision (first, re-evaluation, upgrade or downgrade). A tuple: every product keeps its
+    decisions in the Snapshot, read back at every build."""
 
     number: str | None
     decided_on: dt.date | None
@@ -58,19 +57,15 @@ class Decision:
     stars: int | None
     score: dict
     recorded_expiry: dt.date | None
-    expires_on: dt.date | None = field(init=False)  # as recorded, else 36 months after the decision
+    expires_on: dt.date | None  # as recorded, else 36 months after the decision (see from_data)
 
     @classmethod
     def from_data(cls, data: dict, stars: int | None = None, score: dict | None = None) -> "Decision":
-        return cls(data.get("decision"), _date(data.get("decided_on")), data.get("year"), data.get("batch"),
-                   data.get("authority"), data.get("kind"), data.get("stars", stars),
-                   data.get("score", score or {}), _date(data.get("expires_on")))
-
-    def __post_init__(self) -> None:
-        # Worked out once, when the record is loaded: it is read for every product at every build (its status),
-        # and a product kept in the Snapshot between builds keeps it.
-        expiry = self.recorded_expiry or (add_months(self.decided_on, VALIDITY_MONTHS) if self.decided_on else None)
-        object.__setattr__(self, "expires_on", expiry)
+        decided_on, recorded = _date(data.get("decided_on")), _date(data.get("expires_on"))
+        # Worked out once, when the record is loaded: it is read for every product at every build (its status).
+        expiry = recorded or (add_months(decided_on, VALIDITY_MONTHS) if decided_on else None)
+        return cls(data.get("decision"), decided_on, data.get("year"), data.get("batch"), data.get("authority"),
+                   data.get("kind"), data.get("stars", stars), data.get("score", score or {}), recorded, expiry)
 
     @property
     def expiry_derived(self) -> bool:
@@ -93,8 +88,7 @@ class Decision:
         return CERTIFICATION_KINDS.get(self.kind, "")
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     """A revocation, withdrawal or reported expiry."""
 
     status: str
