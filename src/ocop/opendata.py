@@ -52,7 +52,8 @@ def workbook_jobs(register: Register, history: History, today: dt.date, site_url
 def workbook_time(products: list, history: History, today: dt.date) -> dt.datetime:
     """The time a unit's workbook carries: the last commit that changed one of its *products*; when none has a
     history (or no products), the as-of day; SOURCE_DATE_EPOCH when set (see release.timestamp)."""
-    dates = [change.date for product in products for change in history.changes_of(product.id)]
+    lineages = history.lineages
+    dates = [change.date for product in products if product.id in lineages for change in lineages[product.id].changes]
     return release.timestamp(max(dates, key=dt.datetime.fromisoformat) if dates else None, today)
 
 
@@ -70,9 +71,10 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
         return export.data_files(register, history, today, site_url, when,
                                  PieceStore(cache, code_digest(everything=True)))
 
-    names = {p.id: p.name for p in register.products}
-    jobs = [
-        Job(f"{api.PREFIX}/openapi.json", None, lambda: export.json_bytes(api.openapi_document(site_url))),
+    targets = set(moved.values())
+    names = {p.id: p.name for p in register.products if p.id in targets} if targets else {}
+    jobs = [  # openapi.json depends on the code (the build key) and the address only
+        Job(f"{api.PREFIX}/openapi.json", site_url, lambda: export.json_bytes(api.openapi_document(site_url))),
         Job(f"{api.PREFIX}/index.json", everything, lambda: export.json_bytes(
             api.index_document(register, history, today, moved, list(removed)))),
         Job(feed.PATH, everything, lambda: feed.atom(register, history, site_url, when).encode("utf-8")),

@@ -19,10 +19,11 @@ from .register import Register
 
 def redirect_map(register: Register, history: History) -> dict[str, str]:
     """Old id -> current id, for every old id that is not a live id (a record's former_ids win)."""
-    live = {p.id for p in register.products}
+    live = register.ids
     out = {old: new for old, new in history.renames.items() if old not in live and new in live}
     for product in register.products:
-        out.update({old: product.id for old in product.former_ids if old not in live})
+        if "former_ids" in product.data:
+            out.update({old: product.id for old in product.former_ids if old not in live})
     return dict(sorted(out.items()))
 
 
@@ -60,7 +61,7 @@ class Removed:
 
 def removed_records(register: Register, history: History, redirects: dict[str, str]) -> list[Removed]:
     """Every id (a deleted record's last one and its former ones) that is neither live nor redirected."""
-    taken = {p.id for p in register.products} | set(redirects)
+    taken = register.ids | set(redirects)
     out = []
     for lineage in history.deleted:
         last = lineage.changes[-1]

@@ -42,6 +42,11 @@ class Register:
         return groups
 
     @cached_property
+    def ids(self) -> set[str]:
+        """The id of every product."""
+        return {p.id for p in self.products}
+
+    @cached_property
     def digest(self) -> str:
         """Key of what shows every product (see model.digest_of)."""
         return digest_of(self.products)
