@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .register import (find_content, load_products, load_provinces, load_register, product_files,
                        register_ids)
-from .cache import RecordCache
+from .cache import RecordCache, in_background
 from .gcpause import paused_gc
 from .progress import Progress
 from .release import default_as_of
@@ -56,9 +56,10 @@ def _build(args: argparse.Namespace) -> int:
     progress = Progress.for_terminal(args.timings)
     as_of = dt.date.fromisoformat(args.today) if args.today else default_as_of()
     with progress.stage("Đọc và kiểm tra hồ sơ"), paused_gc(freeze=True):  # the register lives until the end
-        register, report = load_register(Path(args.content), cache=True, as_of=as_of,
+        register, report = load_register(Path(args.content), cache=True, as_of=as_of, keep_later=True,
                                          progress=lambda done, total: progress("Đọc hồ sơ", done, total))
     if not report.ok:
+        in_background(*register.writers)  # the next try reads what this one could
         for line in report.lines():
             print(line)
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)

@@ -100,14 +100,13 @@ class OcopGenerator(Generator):
         output = Output(Path(self.output_path), self.build_key(), self.progress)
         for product in self.register.products:  # every product's status, worked out once for every process below
             product.status_on(self.today)
-        # The search index needs every record and one core for seconds: made in a forked process meanwhile.
+        # Made by two forked processes while this one writes the pages, forked one after the other (a page
+        # written after that is copied once, not once per process): the search index, after the loader's caches;
+        # the data tables (CSV, JSON, JSON Lines of every product), the feeds (they share their notices) and, after
+        # an edit, its unit's workbook.
         search_key = self.register.digest
         make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
                               self.cache, later=True)
-        index = None if output.bundle_fresh("search", search_key) else Background(make_search)
-        # The data tables (CSV, JSON, JSON Lines of every product), the feeds (they share their notices) and, after
-        # an edit, its unit's workbook: written by one forked process meanwhile (each forked process costs the
-        # build the memory it copies).
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)
         workbooks = frozenset(job.output for job in opened.workbooks)
         fresh = output.bundle_fresh("data", opened.key, workbooks)
@@ -115,11 +114,22 @@ class OcopGenerator(Generator):
         aside = output.plan(list(site.files(self.register, self.today, self.site_url, self.cache)))
         if len(books) <= FEW_WORKBOOKS:
             aside, books = books + aside, []
+        writers = list(self.register.writers)
 
         def make_data() -> tuple[list, dict | None]:
+            for writer in writers:  # the loader's caches, when no search index is made
+                writer()
             made = make_jobs(output.root, aside)  # the workbooks first: SHA256SUMS reads them
             return made, None if fresh else write_files(output.root / "data", *opened.tables())
-        data = Background(make_data) if aside or not fresh else None
+
+        def make_index() -> dict:
+            for writer in writers:
+                writer()
+            return make_search()
+        index = None if output.bundle_fresh("search", search_key) else Background(make_index)
+        if index is not None:
+            writers = []
+        data = Background(make_data) if aside or not fresh or writers else None
         with stage("Trang HTML, API, XLSX"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -32,6 +32,7 @@ class Register:
 
     provinces: Provinces
     products: list[Product]
+    writers: list = field(default_factory=list)  # what keeps its caches, when the loader left that to the caller
 
     @cached_property
     def by_province(self) -> dict[str, list[Product]]:
@@ -362,13 +363,14 @@ def register_ids(products_dir: Path, exclude: set[Path], cache: RecordCache | No
 
 
 def load_register(content_dir: Path, report: Report | None = None, cache: bool = False,
-                  progress=None, as_of: dt.date | None = None) -> tuple[Register, Report]:
+                  progress=None, as_of: dt.date | None = None, keep_later: bool = False) -> tuple[Register, Report]:
     """Load and validate everything under *content_dir* (provinces/ and products/).
 
     With *cache*, files whose bytes were loaded before are not parsed again, and valid records whose bytes,
     provinces, code and checking day are those of the last run are not checked again (``.cache/ocop/`` beside
     content/); with *as_of* too, every product's status on that day is worked out before they are kept, so the
-    next run finds it worked out.
+    next run finds it worked out. They are kept by a forked process, or with *keep_later* by whoever runs the
+    register's *writers* (a build: its first forked process, so that one fewer copies the memory).
     """
     report = report if report is not None else Report()
     provinces = load_provinces(content_dir / "provinces", report)
@@ -381,7 +383,10 @@ def load_register(content_dir: Path, report: Report | None = None, cache: bool =
         if as_of is not None:
             for product in products:
                 product.status_on(as_of)
-        in_background(*filter(None, (records.writer(), snapshot.writer())))
+        writers = [w for w in (records.writer(), snapshot.writer()) if w is not None]
+        if keep_later:
+            return Register(provinces, products, writers), report
+        in_background(*writers)
     return Register(provinces, products), report
 
 
