@@ -410,12 +410,27 @@ def _json_value(value: Any, line: str = "\n  ") -> str:
     return f"{brackets[0]}{inner}{(',' + inner).join(items)}{line}{brackets[1]}" if value else brackets
 
 
+_FIELD_HEADS: dict[tuple[str, int], str] = {}  # (field name, depth) -> its indented, quoted name and ": "
+
+
 def _json_element(row: dict, depth: int = 1) -> str:
-    """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``, *depth* levels in."""
-    outer, inner = " " * depth, " " * (depth + 1)
-    line = "\n" + inner
-    return (f"{outer}{{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_json_value(v, line)}" for k, v in row.items())
-            + f"\n{outer}}}")
+    """*row* as an element of ``json.dumps(rows, ensure_ascii=False, indent=1)``, *depth* levels in. Texts and
+    empty values are written here (most of a table's cells), the rest by _json_value; every row of a table names
+    the same fields, quoted once."""
+    outer, line = " " * depth, "\n" + " " * (depth + 1)
+    heads, parts = _FIELD_HEADS, []
+    for key, value in row.items():
+        head = heads.get((key, depth))
+        if head is None:
+            head = heads[key, depth] = f"{line[1:]}{encode_basestring(key)}: "
+        kind = type(value)
+        if kind is str:
+            parts.append(head + encode_basestring(value))
+        elif value is None:
+            parts.append(head + "null")
+        else:
+            parts.append(head + _json_value(value, line))
+    return f"{outer}{{\n" + ",\n".join(parts) + f"\n{outer}}}"
 
 
 def serialised(table: Table, items: list[Any]) -> tuple[bytes, bytes, bytes]:
