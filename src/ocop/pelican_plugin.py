@@ -100,36 +100,34 @@ class OcopGenerator(Generator):
         output = Output(Path(self.output_path), self.build_key(), self.progress)
         for product in self.register.products:  # every product's status, worked out once for every process below
             product.status_on(self.today)
-        # Made by two forked processes while this one writes the pages, forked one after the other (a page
-        # written after that is copied once, not once per process): the search index, after the loader's caches;
-        # the data tables (CSV, JSON, JSON Lines of every product), the feeds (they share their notices) and, after
-        # an edit, its unit's workbook.
+        # Two forked processes work while this one writes the pages, forked one after the other (a page this one
+        # writes after that is copied once, not once per process): one writes the loader's caches, makes the search
+        # index and, after an edit, its unit's workbook; the other the feeds (they share their notices) and the
+        # data tables (CSV, JSON, JSON Lines of every product). When one has nothing to make, the other does all.
         search_key = self.register.digest
-        make_search = partial(search.register_index_files, self.register.products, self.register.provinces, self.today,
-                              self.cache, later=True)
         opened = opendata.open_data_jobs(self.register, self.history, self.today, self.site_url, self.cache)
         workbooks = frozenset(job.output for job in opened.workbooks)
-        fresh = output.bundle_fresh("data", opened.key, workbooks)
+        tables_fresh = output.bundle_fresh("data", opened.key, workbooks)
+        index_fresh = output.bundle_fresh("search", search_key)
         books = output.plan(opened.workbooks)
-        aside = output.plan(list(site.files(self.register, self.today, self.site_url, self.cache)))
-        if len(books) <= FEW_WORKBOOKS:
-            aside, books = books + aside, []
+        feeds = output.plan(list(site.files(self.register, self.today, self.site_url, self.cache)))
+        books, aside = ([], books) if len(books) <= FEW_WORKBOOKS else (books, [])
         writers = list(self.register.writers)
+        root = output.root
 
-        def make_data() -> tuple[list, dict | None]:
-            for writer in writers:  # the loader's caches, when no search index is made
-                writer()
-            made = make_jobs(output.root, aside)  # the workbooks first: SHA256SUMS reads them
-            return made, None if fresh else write_files(output.root / "data", *opened.tables())
-
-        def make_index() -> dict:
+        def make_index() -> tuple[dict | None, list]:
             for writer in writers:
                 writer()
-            return make_search()
-        index = None if output.bundle_fresh("search", search_key) else Background(make_index)
-        if index is not None:
-            writers = []
-        data = Background(make_data) if aside or not fresh or writers else None
+            files = None if index_fresh else search.register_index_files(
+                self.register.products, self.register.provinces, self.today, self.cache, later=True)
+            return files, make_jobs(root, aside)
+
+        def make_data() -> tuple[dict | None, list]:
+            made = make_jobs(root, feeds)
+            return None if tables_fresh else write_files(root / "data", *opened.tables()), made
+
+        first = Background(make_index) if writers or aside or not index_fresh else None
+        second = Background(make_data) if feeds or not tables_fresh else None
         with stage("Trang HTML, API, XLSX"):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
@@ -140,16 +138,20 @@ class OcopGenerator(Generator):
                         make=partial(self._make, relative=relative), heavy=len(books))
             del pages  # their contexts hold much; the exports after them need the room
         with stage("Dữ liệu mở (CSV, JSON)"):
-            made, written = data.result() if data else ([], None)
+            index_files, made = first.result() if first else (None, [])
+            output.count(made)  # the edit's workbook: SHA256SUMS reads it
+            tables, made = second.result() if second else (None, [])
             output.count(made)
 
-            def tables() -> dict:
-                files = written if written is not None else write_files(output.root / "data", *opened.tables())
-                sums = opened.checksums(output.root, {name: file.sha256 for name, file in files.items()})
+            def data() -> dict:
+                files = tables if tables is not None else write_files(root / "data", *opened.tables())
+                sums = opened.checksums(root, {name: file.sha256 for name, file in files.items()})
                 return {**files, "SHA256SUMS": sums}
-            output.run_bundle("data", opened.key, tables, workbooks)
+            output.run_bundle("data", opened.key, data, workbooks)
         with stage("Chỉ mục tìm kiếm"):
-            output.run_bundle("search", search_key, index.result if index else make_search)
+            output.run_bundle("search", search_key, lambda: index_files if index_files is not None else
+                              search.register_index_files(self.register.products, self.register.provinces,
+                                                          self.today, self.cache))
         sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
         output.run([Job("sitemap.xml", None, lambda: sitemap)])
         stats = output.finish()
