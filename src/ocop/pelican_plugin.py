@@ -83,9 +83,14 @@ class OcopGenerator(Generator):
         digest.update(str(self.today).encode())
         return digest.hexdigest()
 
+    THEME_SETTINGS = ("SITENAME", "SITEURL")  # what the templates read of Pelican's settings (the rest are globals)
+
     def render(self, page: site.Page, relative: bool) -> bytes:
-        """One page through the theme's template, with links relative to it as Pelican's writer makes them."""
-        context = {**self.context, "output_file": page.output, **page.context()}
+        """One page through the theme's template, with links relative to it as Pelican's writer makes them. The
+        template gets the settings it reads, not all of Pelican's (copied into each of 60,000 contexts)."""
+        context = {name: self.context[name] for name in self.THEME_SETTINGS}
+        context["output_file"] = page.output
+        context.update(page.context())
         if relative and page.output != "404.html":
             context["SITEURL"] = path_to_url(get_relative_path(page.output))
         return self.get_template(page.template.removesuffix(".html")).render(context).encode("utf-8")
