@@ -1,5 +1,7 @@
 """Reproducible output: two builds of the same commit (same as-of date) are byte-identical, file for file."""
 
+import hashlib
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -54,3 +56,18 @@ def test_the_real_register_builds_identically_and_its_exports_validate(tmp_path)
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     assert [task.stats["rows"] for task in report.tasks][:3] == [235] * 3
     assert check_api(one / "api" / "v1") == 1 + 235 + 34
+
+
+def test_source_date_epoch_after_a_plain_build_keeps_the_checksums_true(repo, tmp_path, monkeypatch):
+    """SOURCE_DATE_EPOCH at the last commit's time leaves the build's date alone but redates every workbook
+    (each carries its own unit's last change otherwise): SHA256SUMS must follow them, as in a fresh build."""
+    out = build(repo.content, tmp_path / "site")
+    head_time = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=repo.root, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", head_time)
+    build(repo.content, out)
+    data = out / "data"
+    sums = dict(reversed(line.split("  ")) for line in (data / "SHA256SUMS").read_text().splitlines())
+    wrong = [name for name, digest in sums.items() if hashlib.sha256((data / name).read_bytes()).hexdigest() != digest]
+    assert wrong == []
+    assert_identical(out, build(repo.content, tmp_path / "fresh"))

@@ -94,5 +94,7 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     for item in removed:
         jobs.append(Job(f"san-pham/{item.id}/index.html", None,
                         lambda item=item: redirects.removed_page(item).encode("utf-8")))
-    data_key = hashlib.sha256(f"{everything}|{when.isoformat()}".encode()).hexdigest()
+    # SHA256SUMS lists the workbooks: its key follows theirs (SOURCE_DATE_EPOCH redates them, not `when`)
+    data_key = hashlib.sha256(f"{everything}|{when.isoformat()}|".encode()
+                              + "".join(job.key for job in workbooks).encode()).hexdigest()
     return OpenData(data_key, tables, workbooks, jobs)
