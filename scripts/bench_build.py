@@ -12,6 +12,7 @@ and largest contentful paint; and Lighthouse 12.2.3's mobile performance score (
 installed there with `npm ci`, run with Debian's chromium).
 """
 
+import _venv  # noqa: F401  (first: runs the script with the project's Python)
 import argparse
 import gzip
 import json

@@ -17,6 +17,8 @@ in --work between runs; --reuse keeps the pages of an earlier build and rewrites
 
 from __future__ import annotations
 
+import _venv  # noqa: F401  (first: runs the script with the project's Python)
+
 import argparse
 import datetime as dt
 import gzip

@@ -5,6 +5,7 @@ Usage: scripts/generate_synthetic.py TARGET_DIR [N] [--seed S]    (default N = 2
 Then:  .venv/bin/ocop --content TARGET_DIR validate   or   scripts/bench_search.py
 Never point TARGET_DIR at content/: the register holds real products only.
 """
+import _venv  # noqa: F401  (first: runs the script with the project's Python)
 import argparse
 import sys
 from pathlib import Path
