@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from ocop.importing import real_products as rp
+from ocop.history import read_history
+from ocop.redirects import redirect_map
 from ocop.register import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,3 +404,26 @@ def test_reimport_removes_a_record_left_in_the_wrong_folder(tree, tmp_path):
     path.rename(stray)
     rp.write_all(source, tree)
     assert path.exists() and not stray.exists()
+
+
+def test_rows_merged_into_one_record_keep_the_ids_they_had_as_former_ids(tree, tmp_path):
+    """Before the importer merged re-recognitions, RP0066 was a record of its own (id …-rp0066) beside RP0057's:
+    importing again makes one record, whose former_ids keep the old address alive (a redirect, not "deleted")."""
+    source = write_csv(tmp_path / "real_products.csv", ROWS)
+    rp.write_all(source, tree)
+    folder = tree / "products" / "24-bac-ninh"
+    merged = yaml.safe_load((folder / "24-vu-sua-tan-yen.yaml").read_text(encoding="utf-8"))
+    old = {**merged, "id": "24-vu-sua-tan-yen-rp0066", "as_published": {"ref": "RP0066"}}
+    (folder / "24-vu-sua-tan-yen-rp0066.yaml").write_text(yaml.safe_dump(old, allow_unicode=True), encoding="utf-8")
+    merged["as_published"] = {"ref": "RP0057"}
+    (folder / "24-vu-sua-tan-yen.yaml").write_text(yaml.safe_dump(merged, allow_unicode=True), encoding="utf-8")
+
+    for _ in range(2):  # the merge, then a re-import that keeps what it found
+        rp.write_all(source, tree)
+        assert not (folder / "24-vu-sua-tan-yen-rp0066.yaml").exists()
+        record = yaml.safe_load((folder / "24-vu-sua-tan-yen.yaml").read_text(encoding="utf-8"))
+        assert list(record)[:2] == ["id", "former_ids"]
+        assert record["former_ids"] == ["24-vu-sua-tan-yen-rp0066"]
+        register, report = load_register(tree)
+        assert report.lines() == []
+        assert redirect_map(register, read_history(tree)) == {"24-vu-sua-tan-yen-rp0066": "24-vu-sua-tan-yen"}

@@ -37,6 +37,10 @@ def test_every_real_product_is_in(register):
     merged = next(p for p in register.products if p.id == "24-my-gao-luc-ngan")
     assert [(d.year, d.stars) for d in merged.decisions] == [(2021, 4), (2024, 4)]
     assert merged.current.kind == "re-evaluation"
+    # Each was a record of its own before the merge: its old address redirects to the merged record.
+    assert {old: p.id for p in register.products for old in p.former_ids} == {
+        f"{ident}-rp00{n}": ident for ident, n in (("24-my-gao-luc-ngan", 65), ("24-vu-sua-tan-yen", 66),
+                                                    ("24-mang-luc-truc-tuoi-lam-sinh-ngoc-chau", 67))}
     assert all(p.sources and p.sources[0].startswith("http") for p in register.products)
 
 
@@ -73,6 +77,12 @@ def test_real_revoked_withdrawn_expired_pages_say_so(register, real_site, status
         html = (real_site / product.url / "index.html").read_text(encoding="utf-8")
         assert f'<span class="status status-{status}" data-status="{status}"' in html
         assert f">{label}</span>" in html
+
+
+def test_old_addresses_of_merged_records_redirect_not_deleted(real_site):
+    html = (real_site / "san-pham" / "24-my-gao-luc-ngan-rp0065" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../24-my-gao-luc-ngan/">' in html
+    assert "đã bị xoá" not in html
 
 
 def test_verification_page_gives_the_same_valid_until_as_the_product_page(real_site):

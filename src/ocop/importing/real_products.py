@@ -22,8 +22,8 @@ from ..vntext import fold, nfc, slugify
 from ..yamlwrite import dump, write_atomic
 
 MAX_ID = 70
-KEY_ORDER = ("id", "name", "province", "province_at_recognition", "district", "commune", "address", "group",
-             "subgroup", "product_set", "stars", "proposed_stars", "score", "producer", "certification", "history",
+KEY_ORDER = ("id", "former_ids", "name", "province", "province_at_recognition", "district", "commune", "address",
+             "group", "subgroup", "product_set", "stars", "proposed_stars", "score", "producer", "certification", "history",
              "status", "status_change", "sources", "as_published")
 AS_PUBLISHED_ORDER = ("ref", "stars", "year", "decision", "status", "group", "producer_kind", "note")
 
@@ -473,14 +473,16 @@ def choose_id(row: dict, taken: set[str], known: dict[str, str]) -> str:
     raise ValueError(f"{row['id']}: id «{suffixed}» đã được dùng")
 
 
-def existing_records(products_dir: Path) -> dict[Path, tuple[str, str | None]]:
-    """Each product file already written: path -> (id, as_published.ref)."""
+def existing_records(products_dir: Path) -> dict[Path, tuple[str, str | None, list[str]]]:
+    """Each product file already written: path -> (id, as_published.ref, former_ids)."""
     found = {}
     for path in sorted(products_dir.rglob("*.yaml")) if products_dir.is_dir() else []:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
         if isinstance(data, dict) and data.get("id"):
             ref = (data.get("as_published") or {}).get("ref")
-            found[path] = (str(data["id"]), str(ref) if ref else None)
+            former = data.get("former_ids")
+            found[path] = (str(data["id"]), str(ref) if ref else None,
+                           [str(f) for f in former] if isinstance(former, list) else [])
     return found
 
 
@@ -497,9 +499,15 @@ def write_all(csv_path: Path, content_dir: Path) -> int:
         raise ValueError("\n".join(str(p) for p in report.problems))
     products_dir = content_dir / "products"
     existing = existing_records(products_dir)
-    known = {r: ident for ident, ref in existing.values() for r in _refs(ref)}
-    old_paths = {r: path for path, (_, ref) in existing.items() for r in _refs(ref)}
-    taken = {ident for ident, _ in existing.values()}
+    known = {r: ident for ident, ref, _ in existing.values() for r in _refs(ref)}
+    ids_of: dict[str, list[str]] = {}  # a source row -> every record made of it (two, until merged into one)
+    paths_of: dict[str, list[Path]] = {}
+    for path, (ident, ref, _) in existing.items():
+        for r in _refs(ref):
+            ids_of.setdefault(r, []).append(ident)
+            paths_of.setdefault(r, []).append(path)
+    formers = {ident: former for ident, _, former in existing.values()}
+    taken = {ident for ident, _, _ in existing.values()}
     groups = product_groups(read_rows(csv_path))
     used: set[str] = set()  # ids given in this run: two groups never share one
     for group in groups:
@@ -512,8 +520,15 @@ def write_all(csv_path: Path, content_dir: Path) -> int:
         used.add(record_id)
         taken.add(record_id)
         path = products_dir / unit.folder / f"{record_id}.yaml"
-        write_atomic(path, dump(merge_records([build_record(row, record_id) for row in group])))
-        for row in group:
-            if row["id"] in old_paths and old_paths[row["id"]] != path and old_paths[row["id"]].exists():
-                old_paths[row["id"]].unlink()
+        record = merge_records([build_record(row, record_id) for row in group])
+        # Ids its rows had as records of their own (now merged into this one) keep their addresses: former_ids
+        former = [*formers.get(record_id, []), *(i for r in group for i in ids_of.get(r["id"], []))]
+        former = sorted({f for f in former if f != record_id})
+        if former:
+            record = {k: (former if k == "former_ids" else record[k]) for k in KEY_ORDER
+                      if k in record or k == "former_ids"}
+        write_atomic(path, dump(record))
+        for old in {old for row in group for old in paths_of.get(row["id"], [])} - {path}:
+            if old.exists():
+                old.unlink()
     return len(groups)
