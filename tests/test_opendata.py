@@ -380,6 +380,9 @@ def test_a_deleted_record_leaves_a_page_at_its_address(site, repo):
     html = (site / "san-pham" / "96-tom-kho" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Tôm khô</h1>" in html and '<meta name="robots" content="noindex">' in html
     assert "đã bị xoá khỏi sổ đăng ký ngày 04/01/2025" in html and "Xoá tôm khô (trùng)" in html
+    # a page of the site like any other: its header, its search box, links that resolve from where it is
+    assert '<form class="site-search" role="search" action="../../tim-kiem/"' in html
+    assert '<a href="../../data/changes.csv">bảng thay đổi</a>' in html and (site / "data" / "changes.csv").is_file()
     assert read_json(site / "api" / "v1" / "index.json")["removed"] == [
         {"id": "96-tom-kho", "name": "Tôm khô", "removed_on": "2025-01-04", "commit": repo.repo.head.commit.hexsha}]
     assert "96-tom-kho" not in (site / "sitemap.xml").read_text(encoding="utf-8")

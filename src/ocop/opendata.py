@@ -1,5 +1,5 @@
 """Everything beyond the HTML pages, as output jobs: data exports, static API, Atom feed of changes,
-redirect pages and pages of deleted records."""
+and redirect pages (the pages of deleted records are rendered with the theme: site.pages)."""
 
 from __future__ import annotations
 
@@ -91,9 +91,6 @@ def open_data_jobs(register: Register, history: History, today: dt.date, site_ur
     for old, new in moved.items():
         jobs.append(Job(f"san-pham/{old}/index.html", None, lambda old=old, new=new: redirects.redirect_page(
             old, new, names[new], site_url).encode("utf-8")))
-    for item in removed:
-        jobs.append(Job(f"san-pham/{item.id}/index.html", None,
-                        lambda item=item: redirects.removed_page(item).encode("utf-8")))
     # SHA256SUMS lists the workbooks: its key follows theirs (SOURCE_DATE_EPOCH redates them, not `when`)
     data_key = hashlib.sha256(f"{everything}|{when.isoformat()}|".encode()
                               + "".join(job.key for job in workbooks).encode()).hexdigest()

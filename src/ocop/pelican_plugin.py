@@ -137,7 +137,7 @@ class OcopGenerator(Generator):
             pages = list(site.pages(self.register, self.today, self.history, self.site_url))
             for template in {p.template for p in pages}:  # compiled here once, not in each worker
                 self.get_template(template.removesuffix(".html"))
-            urls = [p.url for p in pages if p.output != "404.html"]
+            urls = [p.url for p in pages if p.template not in site.UNLISTED]
             # One pool of workers for every file (each forked process copies the pages of memory it touches).
             output.make([*books, *output.plan(pages), *output.plan(opened.jobs)], "Tệp",
                         make=partial(self._make, relative=relative), heavy=len(books))

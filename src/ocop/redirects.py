@@ -3,12 +3,12 @@
 A product's page is ``san-pham/<id>/``; the province and name are not in it, so only an id change can move it.
 Old ids come from git renames (``history.renames``) and from a record's own ``former_ids``; each gets a small
 page at the old address that sends the reader on (meta refresh, ``location.replace`` and a canonical link).
-A record deleted from the register leaves a page at its address saying when and in which commit it went.
+A record deleted from the register leaves a page at its address (``removed.html``, see site.pages) saying when
+and in which commit it went.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass
 
@@ -70,28 +70,3 @@ def removed_records(register: Register, history: History, redirects: dict[str, s
             if ident not in taken:
                 out.append(Removed(ident, name, last.date[:10], last.commit, last.message))
     return sorted(out, key=lambda r: r.id)
-
-
-def removed_page(removed: Removed) -> str:
-    """The page left at san-pham/<id>/index.html of a deleted record."""
-    day = dt.date.fromisoformat(removed.removed_on).strftime("%d/%m/%Y")
-    return f"""<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Đã xoá khỏi sổ: {html.escape(removed.name)}</title>
-<meta name="robots" content="noindex">
-<link rel="stylesheet" href="../../theme/css/site.css">
-</head>
-<body>
-<main id="noi-dung">
-<h1>{html.escape(removed.name)}</h1>
-<p class="warning">Hồ sơ <code>{html.escape(removed.id)}</code> đã bị xoá khỏi sổ đăng ký ngày {day}
-(commit <code>{html.escape(removed.commit[:10])}</code>: {html.escape(removed.message)}).</p>
-<p>Lịch sử của hồ sơ vẫn nằm trong kho git và trong <a href="../../data/changes.csv">bảng thay đổi</a>.
-<a href="../../">Về trang chủ</a>.</p>
-</main>
-</body>
-</html>
-"""

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 import markdown
 import nh3
 
-from . import charts, feeds, monitoring, qr
+from . import charts, feeds, monitoring, qr, redirects
 from .cache import PieceStore, code_digest
 from .export import DOWNLOADS
 from .history import Change, History
@@ -48,6 +48,8 @@ class Page(NamedTuple):
     url: str
     key: str | None = None  # digest of the page's own inputs; None: made at every build
 
+
+UNLISTED = frozenset({"404.html", "removed.html"})  # templates of pages the sitemap does not list
 
 PAGE_SIZE = 100  # products per list page: a phone downloads a list in one small page
 
@@ -190,6 +192,10 @@ def pages(register: Register, today: dt.date, history: History | None = None, si
         yield Page(f"{url}index.html", "product.html", partial(product_context, product, verify), url,
                    history.key_of(product))
         yield Page(f"{verify}index.html", "verify.html", partial(verify_context, product, verify), verify, digest)
+    for item in redirects.removed_records(register, history, redirects.redirect_map(register, history)):
+        yield Page(f"san-pham/{item.id}/index.html", "removed.html", lambda item=item: {
+            "removed": item, "removed_on": dt.date.fromisoformat(item.removed_on)}, f"san-pham/{item.id}/",
+            hashlib.sha1(repr(item).encode()).hexdigest())
     yield Page("xac-minh/index.html", "verify_lookup.html", dict, "xac-minh/")
     yield Page("tim-kiem/index.html", "search.html", lambda: {"facets": product_facets(register.provinces)}, "tim-kiem/")
     yield from monitoring_pages(register, provinces_sorted, by_province, today)
