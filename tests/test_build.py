@@ -93,7 +93,9 @@ def test_home_counts(site):
 def test_sitemap_lists_pages(site):
     xml = read(site, "sitemap.xml")
     assert xml.count("<url>") == len(list(site.rglob("index.html")))
-    assert "san-pham/68-nho-bong-lai-farm/" in xml
+    # absolute addresses under the public address, as sitemaps must be, even in a local (relative-link) build
+    assert "<loc>https://ocop-register.github.io/san-pham/68-nho-bong-lai-farm/</loc>" in xml
+    assert xml.count("<loc>https://ocop-register.github.io/") == xml.count("<loc>")
 
 
 def test_relative_links_resolve(site):

@@ -1,5 +1,6 @@
 """``ocop validate`` as an editor uses it: every problem as file:line: field: message, exit 1."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -164,6 +165,26 @@ def test_yaml_syntax_errors_in_vietnamese_on_one_line(content, capsys, monkeypat
 def test_build_rejects_an_impossible_today(capsys):
     assert main(["build", "--today", "2024-02-30"]) == 2
     assert "--today: ngày «2024-02-30» không hợp lệ" in capsys.readouterr().err
+
+
+def test_build_names_a_missing_settings_file(content, capsys, tmp_path, monkeypatch):
+    write_record(content, valid_record())
+    monkeypatch.chdir(tmp_path)  # no pelicanconf.py beside content/ nor here
+    assert main(["--content", str(content), "build", "--output", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.startswith("không thấy tệp cấu hình «pelicanconf.py»: chỉ rõ --settings TỆP")
+    assert not (tmp_path / "out").exists()
+
+
+def test_publishing_settings_work_from_any_folder(content, tmp_path):
+    """publishconf.py finds the pelicanconf.py beside it, not one in the working folder."""
+    write_record(content, valid_record())
+    settings = str(Path(__file__).resolve().parent.parent / "publishconf.py")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"OCOP_SITEURL": "https://ocop.example.vn"}
+    got = subprocess.run([str(Path(sys.executable).with_name("ocop")), "--content", str(content), "build", "--settings",
+                          settings, "--output", str(tmp_path / "out"), "--today", "2026-12-03"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    assert "<loc>https://ocop.example.vn/</loc>" in (tmp_path / "out" / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_build_says_how_to_view_the_folder_it_wrote(content, capsys, tmp_path, monkeypatch):

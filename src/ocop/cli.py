@@ -53,6 +53,11 @@ def _build(args: argparse.Namespace) -> int:
     if args.today and not _is_date(args.today):
         print(f"--today: ngày «{args.today}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
+    settings = _settings(args)
+    if not settings.is_file():
+        print(f"không thấy tệp cấu hình «{settings}»: chỉ rõ --settings TỆP, hoặc để pelicanconf.py cạnh thư mục "
+              f"content", file=sys.stderr)
+        return 2
     progress = Progress.for_terminal(args.timings)
     as_of = dt.date.fromisoformat(args.today) if args.today else default_as_of()
     with progress.stage("Đọc và kiểm tra hồ sơ"), paused_gc(freeze=True):  # the register lives until the end
@@ -65,7 +70,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Có {len(report)} lỗi trong dữ liệu; chưa dựng trang.", file=sys.stderr)
         return 1
     try:
-        build_site(register, Path(args.content), Path(args.output), _settings(args), as_of, progress)
+        build_site(register, Path(args.content), Path(args.output), settings, as_of, progress)
     except OutputNotOurs as exc:
         print(f"Không dựng trang: {exc}", file=sys.stderr)
         return 1

@@ -157,7 +157,7 @@ class OcopGenerator(Generator):
             output.run_bundle("search", search_key, lambda: index_files if index_files is not None else
                               search.register_index_files(self.register.products, self.register.provinces,
                                                           self.today, self.cache))
-        sitemap = site.sitemap(urls, self.settings.get("SITEURL", "")).encode("utf-8")
+        sitemap = site.sitemap(urls, self.site_url).encode("utf-8")  # absolute, as sitemaps must be
         output.run([Job("sitemap.xml", None, lambda: sitemap)])
         stats = output.finish()
         self.stats = stats
