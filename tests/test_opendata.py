@@ -444,6 +444,15 @@ def test_readme_and_citation_describe_what_is_built(site):
     assert citation["license"] == read_json(site / "data" / "datapackage.json")["licenses"][0]["name"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert "CC BY 4.0" in (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")
+    # One credit name wherever a citation is suggested: the licence's, the citation file's, the README's example,
+    # the data package's and the open-data page's
+    credit = "Sổ đăng ký OCOP mở"
+    assert f"«{credit}»" in (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")
+    assert citation["title"].startswith(f"{credit} (")
+    assert f"> {credit}, bản `data-" in readme
+    assert read_json(site / "data" / "datapackage.json")["x-citation"].startswith(f"{credit}, ")
+    page = (site / "du-lieu" / "index.html").read_text(encoding="utf-8")
+    assert f"<h2>Trích dẫn</h2>\n<p>{credit}, commit <code>" in page
 
 
 def test_open_data_page_links_every_download(site, repo):
