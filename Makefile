@@ -57,4 +57,4 @@ bench: $(TEST_STAMP) $(COMPILED) chromium
 	$(BIN)/python scripts/bench_search.py
 
 clean:
-	rm -rf output $(VENV) .pytest_cache
+	rm -rf output $(VENV) .pytest_cache .cache

@@ -163,11 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", default="output", help="thư mục ghi trang (mặc định: output)")
     build.add_argument("--timings", action="store_true", help="in thời gian từng bước (cho đo hiệu năng)")
     build.add_argument("--today", help="ngày tính tình trạng hiệu lực (YYYY-MM-DD); mặc định ngày của "
-                       "SOURCE_DATE_EPOCH nếu có, không thì hôm nay")
+                       "SOURCE_DATE_EPOCH nếu có, không thì hôm nay (giờ Việt Nam)")
     build.set_defaults(func=_build)
     report = sub.add_parser("report", help="số liệu giám sát: theo hạng sao, ngành, tình trạng; sắp hết hạn; thu hồi")
     report.add_argument("--province", help="mã hoặc tên tỉnh/thành (mặc định: toàn quốc)")
-    report.add_argument("--as-of", help="xem sổ như vào ngày này (YYYY-MM-DD), mặc định hôm nay")
+    report.add_argument("--as-of", help="xem sổ như vào ngày này (YYYY-MM-DD), mặc định hôm nay (giờ Việt Nam)")
     report.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
     report.add_argument("--output", help="tệp ghi ra (với csv/xlsx), mặc định output/bao-cao/bao-cao-ocop-<vùng>-<ngày>.<định dạng>")
     report.set_defaults(func=_report)
