@@ -162,6 +162,13 @@ def test_empty_feed_is_dated_by_the_as_of_day():
     assert ET.fromstring(atom).find("{http://www.w3.org/2005/Atom}updated").text == "2027-01-01T00:00:00+00:00"
 
 
+def test_report_is_as_of_the_builds_day_by_default(capsys, monkeypatch):
+    """Without --as-of, the day a build would use: SOURCE_DATE_EPOCH's (else today's) date in Vietnam, not UTC's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798747200")  # 2026-12-31T20:00:00Z: 1 January 2027, 03:00 in Vietnam
+    assert main(["--content", str(FIXTURE), "report", "--province", "ca mau"]) == 0
+    assert "== Số liệu Cà Mau đến ngày 01/01/2027" in capsys.readouterr().out
+
+
 def test_report_for_a_former_province_names_its_unit(capsys):
     assert main(["--content", str(FIXTURE), "report", "--province", "Bac Lieu", "--as-of", "2027-01-01"]) == 0
     out, err = capsys.readouterr()

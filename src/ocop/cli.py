@@ -107,7 +107,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"Cảnh báo: {len(report)} lỗi dữ liệu; báo cáo chỉ gồm các hồ sơ hợp lệ (xem: ocop validate).",
               file=sys.stderr)
     try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else default_as_of()  # as a build has it
     except ValueError:
         print(f"--as-of: ngày «{args.as_of}» không hợp lệ; ghi dạng YYYY-MM-DD", file=sys.stderr)
         return 2
