@@ -5,7 +5,7 @@ import re
 
 import pytest
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageDraw
 
 # Fixtures `served` (the fixture register built and served) and `browser` live in conftest.py.
 from conftest import FIXTURE, build, serving
@@ -95,6 +95,8 @@ def test_browser_status_follows_the_same_rules_as_the_build(served_in_the_past, 
 
 def test_verification_page_and_qr(served, browser):
     page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(served + "xac-minh/96-tom-kho-ca-mau/")
     assert page.locator("h1").inner_text() == "Tôm khô Cà Mau"
     assert page.locator(".big-status .status").inner_text() == "Bị thu hồi"
@@ -105,6 +107,7 @@ def test_verification_page_and_qr(served, browser):
     image = Image.open(io.BytesIO(qr.screenshot()))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [
         "https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/"]
+    assert qr.bounding_box()["height"] == 200 and errors == []  # drawn in the box the page kept for it
 
 
 def test_qr_downloads_are_made_in_the_browser(served, browser):
@@ -123,17 +126,46 @@ def test_qr_downloads_are_made_in_the_browser(served, browser):
         page.get_by_role("link", name="SVG (in ấn)").click()
     assert got.value.suggested_filename == "qr-96-tom-kho-ca-mau.svg"
     svg = got.value.path().read_text(encoding="utf-8")
-    source = page.request.get(served + "xac-minh/96-tom-kho-ca-mau/").text()
-    assert svg == re.search(r"<svg .*?</svg>", source).group(0)  # the very SVG the build wrote
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert svg == page.evaluate("""import('../../theme/js/qr.js').then(m => m.qrSvg(
+        'https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/', 'Mã QR dẫn tới trang xác minh này'))""")
     context.close()
 
 
-def test_qr_download_links_hidden_without_javascript(served, browser):
+@pytest.mark.parametrize("url", [
+    "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/",
+    "http://localhost:8000/xac-minh/96-tom-kho-ca-mau/",  # a local build's address
+    "https://ocop.example.gov.vn/xac-minh/01-" + "ten-san-pham-rat-dai-" * 6 + "ha-noi/",  # a larger version
+])
+def test_qr_code_drawn_in_the_browser_decodes_to_the_verification_url(served, browser, url):
+    """qr.js's SVG, drawn from its path (8 pixels per module) as a printer would, scans as *url*, error correction M;
+    its title is escaped."""
+    page = browser.new_page()
+    page.goto(served + "xac-minh/")
+    code = page.evaluate("url => import('../theme/js/qr.js').then(m => m.qrSvg(url, 'Mã QR <của> trang'))", url)
+    assert code.startswith("<svg") and "<title>Mã QR &lt;của&gt; trang</title>" in code
+    side = int(re.search(r'viewBox="0 0 (\d+) ', code).group(1))
+    drawn, x, y = Image.new("L", (side * 8, side * 8), 255), 0, 0
+    for command, dx, dy in re.findall(r"([Mmh])(-?[\d.]+) ?(-?[\d.]+)?", re.search(' d="([^"]+)"', code).group(1)):
+        if command == "h":  # a stroke of width 1 along the row: one module per unit
+            ImageDraw.Draw(drawn).rectangle([x * 8, (y - 0.5) * 8, (x + float(dx)) * 8 - 1, (y + 0.5) * 8 - 1], fill=0)
+        x, y = (0, 0) if command == "M" else (x, y)
+        x, y = x + float(dx), y + (float(dy) if dy else 0)
+    found = zxingcpp.read_barcodes(drawn)
+    assert [r.text for r in found] == [url] and found[0].ec_level == "M"
+    # The same markup as Chromium draws it on screen scans too.
+    page.set_content(f"<body style='margin:0'>{code}</body>")
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(page.locator("svg").screenshot())))] == [url]
+
+
+def test_without_javascript_the_qr_box_says_how_to_see_the_code(served, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served + "xac-minh/96-tom-kho-ca-mau/")
-    assert page.get_by_role("img", name="Mã QR dẫn tới trang xác minh này").is_visible()
+    hint = page.locator(".qr-code p")  # inside <noscript>, which Playwright's text search skips
+    assert hint.is_visible() and "hãy bật JavaScript để xem và tải mã" in hint.inner_text()
+    assert page.locator(".qr-code").bounding_box()["height"] == 200  # the box the code takes with JavaScript
+    assert "https://ocop-register.github.io/xac-minh/96-tom-kho-ca-mau/" in page.locator("figcaption").inner_text()
     assert not page.get_by_role("link", name="PNG").is_visible()
     context.close()
 

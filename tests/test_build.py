@@ -123,12 +123,15 @@ def test_template_typo_fails_the_build(tmp_path):
         build_site(register, FIXTURE, tmp_path / "out", conf, TODAY, cache_dir=tmp_path / "cache")
 
 
-def test_verification_page_carries_its_qr_code(site):
+def test_verification_page_leaves_its_qr_code_to_the_browser(site):
     html = read(site, "xac-minh/68-nho-bong-lai-farm/index.html")
-    assert re.search(r'<figure class="qr" data-name="qr-68-nho-bong-lai-farm">\s*<svg [^>]*role="img">'
-                     r'<title>Mã QR dẫn tới trang xác minh này</title>', html)
-    # The downloads are made in the browser from that SVG: no data: copy of it, no file per code.
-    assert "data:image" not in html and 'src="../../theme/js/qr-download.js" defer' in html
+    # The build encodes no code: the page names the address, theme/js/qr.js draws it (tests/test_browser.py).
+    assert re.search(r'<figure class="qr" data-name="qr-68-nho-bong-lai-farm" '
+                     r'data-url="https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/">\s*'
+                     r'<div class="qr-code" data-title="Mã QR dẫn tới trang xác minh này"><noscript>', html)
+    assert "<svg" not in html and "data:image" not in html
+    assert '<script type="module" src="../../theme/js/qr.js"></script>' in html
+    assert (site / "theme/js/uqr-0.1.3.js").is_file()
     assert not list(site.glob("xac-minh/*/qr.*"))
 
 

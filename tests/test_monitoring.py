@@ -1,4 +1,4 @@
-"""Monitoring figures, `ocop report` (table, CSV, XLSX, --as-of), feeds, calendars and QR codes."""
+"""Monitoring figures, `ocop report` (table, CSV, XLSX, --as-of), feeds, and calendars."""
 
 import csv
 import datetime as dt
@@ -12,7 +12,6 @@ from icalendar import Calendar
 from conftest import FIXTURE
 from ocop import feed, feeds, monitoring
 from ocop.cli import main
-from ocop.qr import label
 from ocop.register import load_register
 
 D = dt.date.fromisoformat
@@ -133,28 +132,6 @@ def test_atom_is_what_elementtree_writes_for_the_whole_feed():
     root = ET.fromstring(empty)
     ET.indent(root)
     assert empty == '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def test_qr_code_decodes_to_the_verification_url():
-    import zxingcpp
-    from PIL import Image, ImageDraw
-    from ocop import qr
-    url = "https://ocop-register.github.io/xac-minh/68-nho-bong-lai-farm/"
-    code = label(url, "Mã QR <của> trang")
-    assert code.startswith("<svg") and "<title>Mã QR &lt;của&gt; trang</title>" in code
-    # Draw the SVG's path (8 pixels per module): it holds exactly the matrix's modules, and the image scans.
-    rows = qr.matrix(url)
-    side = (len(rows) + 2 * qr.QUIET) * 8
-    drawn, x, y = Image.new("L", (side, side), 255), 0, 0
-    for command, dx, dy in re.findall(r"([Mmh])(-?[\d.]+) ?(-?[\d.]+)?", re.search(' d="([^"]+)"', code).group(1)):
-        if command == "h":  # a stroke of width 1 along the row: one module per unit
-            ImageDraw.Draw(drawn).rectangle([x * 8, (y - 0.5) * 8, (x + float(dx)) * 8 - 1, (y + 0.5) * 8 - 1], fill=0)
-        x, y = (0, 0) if command == "M" else (x, y)
-        x, y = x + float(dx), y + (float(dy) if dy else 0)
-    modules = [[drawn.getpixel((qr.QUIET * 8 + c * 8 + 4, qr.QUIET * 8 + r * 8 + 4)) for c in range(len(rows))]
-               for r in range(len(rows))]
-    assert modules == [list(row) for row in rows]
-    assert [r.text for r in zxingcpp.read_barcodes(drawn)] == [url]
 
 
 def test_empty_feed_is_dated_by_the_as_of_day():

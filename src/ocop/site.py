@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 import markdown
 import nh3
 
-from . import charts, feeds, monitoring, qr, redirects
+from . import charts, feeds, monitoring, redirects
 from .cache import PieceStore, code_digest
 from .export import DOWNLOADS
 from .history import Change, History
@@ -210,8 +210,7 @@ def _product_context(product: Product, verify: str, history: History, today: dt.
 
 
 def _verify_context(product: Product, verify: str, site_url: str) -> dict:
-    return {"product": product, "verify_url": verify, "public_link": f"{site_url}/{verify}",
-            "qr": qr.label(f"{site_url}/{verify}", "Mã QR dẫn tới trang xác minh này")}
+    return {"product": product, "verify_url": verify, "public_link": f"{site_url}/{verify}"}
 
 
 def monitoring_pages(register: Register, provinces_sorted, by_province, today: dt.date) -> Iterator[Page]:
