@@ -2,6 +2,7 @@
 chunks is written joined, and only when its bytes differ."""
 
 import os
+import shutil
 
 import pytest
 
@@ -38,3 +39,25 @@ def test_file_given_as_chunks_is_written_joined_and_only_when_its_bytes_differ(t
         assert write_if_changed(path, chunks)
         assert path.read_bytes() == b"".join(chunks) and path.stat().st_ino == inode
         assert not write_if_changed(path, chunks)
+
+
+def test_plan_makes_again_what_was_deleted_from_crowded_folders(tmp_path):
+    """A plan lists crowded folders instead of asking for each file: a file gone from a folder of many files, or a
+    product's page folder gone from a folder of many such folders, is made again; the rest is skipped."""
+    from ocop.output import STATE, Job, Output
+
+    jobs = [Job(f"san-pham/p{i}/index.html", f"k{i}", lambda: b"page") for i in range(70)]
+    jobs += [Job(f"api/v1/products/p{i}.json", f"k{i}", lambda: b"{}") for i in range(70)]
+    jobs += [Job("index.html", "home", lambda: b"home")]
+    first = Output(tmp_path, "build")
+    first.make(first.plan(jobs), workers=1)
+    first.finish()
+    assert (tmp_path / STATE).exists()
+    shutil.rmtree(tmp_path / "san-pham/p3")
+    os.remove(tmp_path / "api/v1/products/p5.json")
+    os.remove(tmp_path / "index.html")
+    again = Output(tmp_path, "build")
+    assert again._crowded == {"api/v1/products"} and again._crowded_pages == {"san-pham"}
+    assert [job.output for job in again.plan(jobs)] == [
+        "san-pham/p3/index.html", "api/v1/products/p5.json", "index.html"]
+    assert again.stats.skipped == len(jobs) - 3

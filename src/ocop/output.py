@@ -213,26 +213,51 @@ class Output:
 
     def _there(self, output: str) -> bool:
         """True if the file *output* (relative to the root) exists. A folder that held many of the last build's
-        files is listed once instead of asking for each file."""
+        files is listed once instead of asking for each file; so is a folder of many folders that each held one
+        file (``san-pham/<id>/index.html``): such a file counts as there while its folder is (only deleting the
+        file and keeping its folder goes unseen; deleted folders, or the whole output, are made again)."""
         folder, _, name = output.rpartition("/")
         if folder in self._crowded:
-            names = self._listed.get(folder)
-            if names is None:
-                try:
-                    names = {entry.name for entry in os.scandir(self.root / folder) if entry.is_file()}
-                except OSError:
-                    names = set()
-                self._listed[folder] = names
-            return name in names
+            return name in self._listing(folder, files=True)
+        parent, _, leaf = folder.rpartition("/")
+        if parent in self._crowded_pages:
+            return leaf in self._listing(parent, files=False)
         return os.access(output, os.F_OK, dir_fd=self._root_fd)
 
+    def _listing(self, folder: str, files: bool) -> set[str]:
+        """Names of the files (or of the folders) in *folder*, listed once per plan."""
+        names = self._listed.get(folder)
+        if names is None:
+            try:
+                names = {entry.name for entry in os.scandir(self.root / folder)
+                         if (entry.is_file() if files else entry.is_dir())}
+            except OSError:
+                names = set()
+            self._listed[folder] = names
+        return names
+
     @cached_property
-    def _crowded(self) -> set[str]:
-        """Folders that held CROWDED files or more of the last build."""
+    def _files_in(self) -> dict[str, int]:
+        """How many of the last build's files each folder held."""
         counts: dict[str, int] = {}
         for output in self.previous:
             parent = output.rpartition("/")[0]
             counts[parent] = counts.get(parent, 0) + 1
+        return counts
+
+    @cached_property
+    def _crowded(self) -> set[str]:
+        """Folders that held CROWDED files or more of the last build."""
+        return {parent for parent, n in self._files_in.items() if n >= CROWDED}
+
+    @cached_property
+    def _crowded_pages(self) -> set[str]:
+        """Folders holding CROWDED folders or more that each held one file of the last build (products' pages)."""
+        counts: dict[str, int] = {}
+        for folder, n in self._files_in.items():
+            if n == 1 and folder:
+                parent = folder.rpartition("/")[0]
+                counts[parent] = counts.get(parent, 0) + 1
         return {parent for parent, n in counts.items() if n >= CROWDED}
 
     @staticmethod
