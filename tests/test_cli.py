@@ -133,13 +133,13 @@ def test_non_utf8_names_the_line(content, capsys, monkeypatch):
     path.write_bytes(b"id: 68-x\n# ghi chu\nname: " + raw + b"\n")
     monkeypatch.chdir(content.parent)
     assert main(["validate"]) == 1
-    assert capsys.readouterr().out.startswith("content/products/68-lam-dong/68-x.yaml:3: -: tệp không phải UTF-8")
+    assert capsys.readouterr().out.startswith("content/products/68-lam-dong/68-x.yaml:3: (cả tệp): tệp không phải UTF-8")
 
 
 @pytest.mark.parametrize("text, where, message", [
     ("id: 68-x\nproducer:\n\tname: Mứt\n", "3: producer.name", "(thường là Tab; YAML chỉ dùng dấu cách để thụt lề)"),
     ("id: 68-x\nname: a: b\n", "2: name", "lỗi cú pháp YAML: dấu «:» không đúng chỗ"),
-    ("id: 68-x\n---\nid: 68-y\n", "2: -", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
+    ("id: 68-x\n---\nid: 68-y\n", "2: (cả tệp)", "lỗi cú pháp YAML: tệp chỉ được chứa một hồ sơ"),
     ("id: 68-x\nname: M\x00t\n", "2: name", "lỗi cú pháp YAML: có ký tự điều khiển không hợp lệ"),
     # A quote left open: YAML reads on and trips where the next quote closes it, or at the end of the file.
     ("id: 68-x\nname: 'Sà rông\nprovince: '68'\nstars: 3\n", "2: name",

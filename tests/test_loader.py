@@ -178,3 +178,15 @@ def test_case_b06_python_tag(tmp_path, monkeypatch):
     _, report = load_case("B06.yaml")
     assert [(p.line, p.field) for p in report.problems] == [(4, "ten")]
     assert not (tmp_path / "ocop_b06_owned").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_is_named_as_such(tmp_path, encoding):
+    """Notepad's and Excel's «Unicode» is UTF-16, with or without a BOM: said so, not guessed as Windows-1258."""
+    path = tmp_path / "r.yaml"
+    path.write_bytes("name: Mật ong\n".encode(encoding))
+    report = Report()
+    assert load_file(path, SCHEMA, report) is None
+    assert [(p.line, p.field, p.message) for p in report.problems] == [
+        (1, "", "tệp lưu bằng mã UTF-16 (Unicode của Notepad/Excel); hãy lưu lại với mã hóa UTF-8")]
+    assert str(report.problems[0]).startswith(f"{path}:1: (cả tệp): tệp lưu bằng mã UTF-16")

@@ -10,6 +10,7 @@ All text is normalised to NFC.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,9 @@ def load_bytes(raw: bytes, path: Path | str, schema: dict, report: Report, displ
     shown = display or str(path)
     if len(raw) > MAX_BYTES:
         report.add(shown, 1, "", f"tệp quá lớn ({len(raw) // 1024} KB, tối đa {MAX_BYTES // 1024} KB cho một hồ sơ)")
+        return None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:4:2] == b"\0\0" or raw[0:3:2] == b"\0\0":
+        report.add(shown, 1, "", "tệp lưu bằng mã UTF-16 (Unicode của Notepad/Excel); hãy lưu lại với mã hóa UTF-8")
         return None
     try:
         text = raw.decode("utf-8-sig")

@@ -312,7 +312,7 @@ def load_products(files: list[Path] | list[str], provinces: Provinces, products_
             if not record:
                 name = os.path.basename(path)
                 report.add(shown, 1, "", f"hồ sơ sản phẩm phải có đuôi {RECORD_SUFFIX} (chữ thường); "
-                                         f"đổi tên thành «{name.split('.')[0]}{RECORD_SUFFIX}», nếu không tệp bị bỏ qua")
+                                         f"đổi tên thành «{name.split('.')[0]}{RECORD_SUFFIX}» (tệp đuôi khác không được đọc)")
                 continue
             stat, key, entry = record
             cache.remember(path, stat, key)

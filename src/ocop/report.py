@@ -16,7 +16,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field or '-'}: {self.message}"
+        return f"{self.path}:{self.line}: {self.field or WHOLE_FILE}: {self.message}"
+
+
+WHOLE_FILE = "(cả tệp)"  # shown where a problem is of the file itself (its name, its encoding), not of one field
 
 
 @dataclass
