@@ -6,7 +6,8 @@ Usage: scripts/bench_build.py [--sizes 1000 20000 100000] [--workdir /tmp/ocop-b
 For each size N it writes a synthetic register (ocop.synthetic, never into content/), then measures with the
 real `ocop build` command: a cold build (no output, no cache), a rebuild with nothing changed, a rebuild after
 editing one record, each with wall time, the build's own stage times and peak memory (largest process, the
-workers included), and peak memory per 1,000 products (growth must stay linear). Then the weight of a product
+workers included), and peak memory per 1,000 products (growth must stay linear), with the seconds a fixed
+pure-Python loop took just before and after (the machine's own speed, which on a shared host wanders). Then the weight of a product
 page (HTML + CSS + JS, gzip); in headless Chromium with 4x CPU slowdown its render-blocking requests, layout shift
 and largest contentful paint; and Lighthouse 12.2.3's mobile performance score (pinned in bench/lighthouse/,
 installed there with `npm ci`, run with Debian's chromium).
@@ -45,6 +46,15 @@ def run_build(content: Path, out: Path) -> dict:
     stages = dict(re.findall(r"\[ocop\] (.+): ([0-9.]+) s", stderr))
     return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
             "stages": stages}
+
+
+def machine_speed() -> float:
+    """Seconds of a fixed pure-Python loop: this machine's speed wanders by half within an hour (a shared host),
+    so each size's figures are printed with how fast the machine ran just before them."""
+    started, total = time.perf_counter(), 0
+    for i in range(20_000_000):
+        total += i
+    return time.perf_counter() - started
 
 
 def edit_one(content: Path) -> None:
@@ -138,13 +148,14 @@ def main() -> None:
         for leftover in (out, folder / ".cache"):
             if leftover.exists():
                 leftover.rename(old / leftover.name)
+        speed = machine_speed()
         cold = run_build(content, out)
         warm = run_build(content, out)
         edit_one(content)
         edited = run_build(content, out)
         shutil.rmtree(old, ignore_errors=True)
         files = sum(1 for p in out.rglob("*") if p.is_file())
-        print(f"\n== {size} sản phẩm: {files} tệp")
+        print(f"\n== {size} sản phẩm: {files} tệp (máy: vòng lặp chuẩn {speed:.2f} s trước, {machine_speed():.2f} s sau)")
         for name, fig in (("build lạnh (không output, không cache)", cold), ("build lại, không đổi gì", warm),
                           ("build lại sau khi sửa 1 hồ sơ", edited)):
             stages = ", ".join(f"{k} {float(v):.1f}" for k, v in fig["stages"].items())
