@@ -7,9 +7,9 @@ For each size N it writes a synthetic register (ocop.synthetic, never into conte
 real `ocop build` command: a cold build (no output, no cache), a rebuild with nothing changed, a rebuild after
 editing one record, each with wall time, the build's own stage times and peak memory (largest process, the
 workers included), and peak memory per 1,000 products (growth must stay linear), with the seconds a fixed
-pure-Python loop took just before and after (the machine's own speed, which on a shared host wanders). Then the weight of a product
-page (HTML + CSS + JS, gzip); in headless Chromium with 4x CPU slowdown its render-blocking requests, layout shift
-and largest contentful paint; and Lighthouse 12.2.3's mobile performance score (pinned in bench/lighthouse/,
+pure-Python loop took just before and after (the machine's own speed, which on a shared host wanders). Then the
+weight of a product page (HTML + CSS + JS, gzip); in headless Chromium with 4x CPU slowdown its render-blocking
+requests, layout shift and largest contentful paint; and Lighthouse 12.2.3's mobile performance score (pinned in bench/lighthouse/,
 installed there with `npm ci`, run with Debian's chromium).
 """
 
@@ -155,7 +155,8 @@ def main() -> None:
         edited = run_build(content, out)
         shutil.rmtree(old, ignore_errors=True)
         files = sum(1 for p in out.rglob("*") if p.is_file())
-        print(f"\n== {size} sản phẩm: {files} tệp (máy: vòng lặp chuẩn {speed:.2f} s trước, {machine_speed():.2f} s sau)")
+        print(f"\n== {size} sản phẩm: {files} tệp "
+              f"(máy: vòng lặp chuẩn {speed:.2f} s trước, {machine_speed():.2f} s sau)")
         for name, fig in (("build lạnh (không output, không cache)", cold), ("build lại, không đổi gì", warm),
                           ("build lại sau khi sửa 1 hồ sơ", edited)):
             stages = ", ".join(f"{k} {float(v):.1f}" for k, v in fig["stages"].items())
